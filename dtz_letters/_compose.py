@@ -1,0 +1,283 @@
+"""From a validated letter and a municipality profile to one resolved ``Brief``.
+
+A ``Brief`` is everything a renderer needs, already decided: the values for this municipality,
+the sections it gets, the text with profile values filled in (through a sandbox), Markdown
+parsed into blocks, Dutch dates, and the facts that are still unknown. Both renderers read
+only this, so the DOCX and the PDF cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from ._document import Block, Heading, Span, parse_markdown
+from ._models import Adres, Contact, Onbekend, Ondertekenaar, Passage
+from ._yaml import Loc, format_loc
+from .errors import Problem, TemplateError
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from ._load import LoadedLetter, LoadedProfile
+
+
+@dataclass(frozen=True)
+class Signatory:
+    functie: str
+    naam: str
+    known: bool
+
+
+@dataclass(frozen=True)
+class Brief:
+    """One letter for one municipality, ready to render."""
+
+    slug: str
+    name: str  # the letter's file stem, used for output file names
+    profile: LoadedProfile
+    documenttype: str
+    onderwerp: str
+    datum: dt.date | None
+    datum_tekst: str
+    kenmerk: str | None
+    uw_kenmerk: str | None
+    aan: str
+    aanhef: str
+    body: tuple[Block, ...]
+    slot: str
+    college: str
+    ondertekenaars: tuple[Signatory, ...]
+    bijlagen: tuple[str, ...]
+    contact: Contact | None
+    status: str  # as the letter declares it: "concept" or "definitief"
+    missing: tuple[Problem, ...]  # facts still unknown, located in profile or letter
+
+    @property
+    def concept(self) -> bool:
+        """Shown as CONCEPT: declared so, or a fact the letter needs is not known."""
+        return self.status == "concept" or bool(self.missing)
+
+    @property
+    def gemeente(self) -> str:
+        return self.profile.profile.naam
+
+    @property
+    def sender_lines(self) -> tuple[str, ...]:
+        p = self.profile.profile
+        lines = [p.officiele_naam]
+        if isinstance(p.postadres, Adres):
+            lines.extend(p.postadres.postal_lines())
+        lines.append(f"Telefoon {p.telefoon}")
+        lines.append(p.website.removeprefix("https://"))
+        return tuple(lines)
+
+    def text(self) -> str:
+        """The letter's words in reading order, page furniture aside (for checks and tests)."""
+        from ._document import block_text
+
+        parts = [self.aan, *self.reference_rows_text(), f"Onderwerp {self.onderwerp}", self.aanhef]
+        parts += [block_text(b) for b in self.body]
+        parts += [self.slot, self.college]
+        for s in self.ondertekenaars:
+            parts += [s.functie, s.naam]
+        if self.bijlagen:
+            parts.append("Bijlagen")
+            parts += list(self.bijlagen)
+        return "\n".join(parts)
+
+    def reference_rows(self) -> tuple[tuple[str, str], ...]:
+        """The reference block under the address, label and value, in order."""
+        rows = [("Datum", self.datum_tekst)]
+        if self.kenmerk:
+            rows.append(("Ons kenmerk", self.kenmerk))
+        if self.uw_kenmerk:
+            rows.append(("Uw kenmerk", self.uw_kenmerk))
+        if self.bijlagen:
+            rows.append(("Bijlagen", str(len(self.bijlagen))))
+        if self.contact:
+            rows.append(("Behandeld door", contact_line(self.contact)))
+        return tuple(rows)
+
+    def reference_rows_text(self) -> list[str]:
+        return [f"{label} {value}" for label, value in self.reference_rows()]
+
+
+def contact_line(contact: Contact) -> str:
+    parts = [contact.naam]
+    if contact.functie:
+        parts[0] += f" ({contact.functie})"
+    parts += [p for p in (contact.telefoon, contact.email) if p]
+    return ", ".join(parts)
+
+
+def placeholder(what: str) -> str:
+    """The visible mark where an unknown fact belongs."""
+    return f"[ONBEKEND: {what}]"
+
+
+def long_date(day: dt.date) -> str:
+    """ "20 maart 2025": the Dutch long date, from Babel's CLDR data."""
+    from babel.dates import format_date
+
+    return format_date(day, format="d MMMM y", locale="nl")
+
+
+def for_gemeente(letter: LoadedLetter, profile: LoadedProfile) -> Brief:
+    """Resolve ``letter`` for the municipality of ``profile``."""
+    lt = letter.letter
+    p = profile.profile
+    slug = profile.slug
+    variant = lt.per_gemeente.get(slug)
+    missing: list[Problem] = []
+    expand = _Expander(letter, profile)
+
+    def pick(name: str) -> Any:
+        value = getattr(variant, name, None) if variant else None
+        return value if value is not None else getattr(lt, name)
+
+    datum = pick("datum")
+    if isinstance(datum, Onbekend):
+        loc: Loc = ("per_gemeente", slug, "datum") if variant and variant.datum else ("datum",)
+        missing.append(letter.source.problem(loc, f"the date is not known ({datum.onbekend})"))
+        datum_tekst, day = placeholder("datum"), None
+    else:
+        datum_tekst, day = long_date(datum), datum
+
+    if variant and variant.ondertekenaars is not None:
+        signers, signers_loc, source = variant.ondertekenaars, ("per_gemeente", slug, "ondertekenaars"), letter.source
+    elif lt.ondertekenaars is not None:
+        signers, signers_loc, source = lt.ondertekenaars, ("ondertekenaars",), letter.source
+    else:
+        signers = p.ondertekening.ondertekenaars
+        signers_loc, source = ("ondertekening", "ondertekenaars"), profile.source
+    signatories = []
+    for i, s in enumerate(signers):
+        signatories.append(_signatory(s, (*signers_loc, i, "naam"), source, missing))
+
+    body: list[Block] = []
+    for i, sectie in enumerate(lt.secties):
+        if not _applies(sectie.alleen, sectie.behalve, slug):
+            continue
+        if sectie.kop:
+            kop = expand(sectie.kop, ("secties", i, "kop"))
+            body.append(Heading(2, (Span(kop),)))
+        passages: list[tuple[str, Loc]]
+        if isinstance(sectie.tekst, str):
+            passages = [(sectie.tekst, ("secties", i, "tekst"))]
+        else:
+            passages = []
+            for j, item in enumerate(sectie.tekst):
+                if isinstance(item, Passage):
+                    if _applies(item.alleen, item.behalve, slug):
+                        passages.append((item.tekst, ("secties", i, "tekst", j, "tekst")))
+                else:
+                    passages.append((item, ("secties", i, "tekst", j)))
+        for text, loc in passages:
+            body.extend(parse_markdown(expand(text, loc)))
+
+    return Brief(
+        slug=slug,
+        name=letter.name,
+        profile=profile,
+        documenttype=p.documenttype,
+        onderwerp=expand(lt.onderwerp, ("onderwerp",)),
+        datum=day,
+        datum_tekst=datum_tekst,
+        kenmerk=pick("kenmerk"),
+        uw_kenmerk=pick("uw_kenmerk"),
+        aan=lt.aan,
+        aanhef=pick("aanhef") or p.aanhef,
+        body=tuple(body),
+        slot=lt.slot or p.slot,
+        college=p.ondertekening.college,
+        ondertekenaars=tuple(signatories),
+        bijlagen=tuple(
+            expand(b.titel, ("bijlagen", i, "titel")) for i, b in enumerate(lt.bijlagen)
+        ),
+        contact=pick("contact"),
+        status=lt.status,
+        missing=tuple(missing),
+    )
+
+
+def _signatory(
+    s: Ondertekenaar, loc: Loc, source: Any, missing: list[Problem]
+) -> Signatory:
+    if isinstance(s.naam, Onbekend):
+        missing.append(
+            source.problem(loc, f"name of {s.functie} is not known ({s.naam.onbekend}); fill it in")
+        )
+        return Signatory(s.functie, placeholder(f"naam {s.functie.removeprefix('de ')}"), False)
+    return Signatory(s.functie, s.naam, True)
+
+
+def _applies(alleen: list[str] | None, behalve: list[str] | None, slug: str) -> bool:
+    if alleen is not None and slug not in alleen:
+        return False
+    return not (behalve is not None and slug in behalve)
+
+
+@cache
+def _sandbox() -> SandboxedEnvironment:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    # Letter text is data. It may name profile values ({{ gemeente.naam }}), evaluated in an
+    # immutable sandbox: no attribute of Python internals, no mutation, undefined is an error.
+    return ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
+    )
+
+
+class _Expander:
+    """Fills profile values into letter text, pointing at the file and line on error."""
+
+    def __init__(self, letter: LoadedLetter, profile: LoadedProfile) -> None:
+        self.letter = letter
+        p = profile.profile
+        self.context = {
+            "gemeente": {
+                "naam": p.naam,
+                "officiele_naam": p.officiele_naam,
+                "provincie": p.provincie,
+                "website": p.website,
+                "telefoon": p.telefoon,
+                "tooi": p.tooi,
+                "slug": profile.slug,
+            }
+        }
+
+    def __call__(self, text: str, loc: Loc) -> str:
+        if "{{" not in text and "{%" not in text and "{#" not in text:
+            return text
+        from jinja2 import TemplateError as JinjaError
+        from jinja2 import TemplateSyntaxError
+
+        smap = self.letter.source
+        try:
+            return _sandbox().from_string(text).render(self.context)
+        except TemplateSyntaxError as exc:
+            line = smap.text_line(loc) + (exc.lineno or 1) - 1
+            raise TemplateError(
+                str(Problem(smap.file, line, 1, format_loc(loc), f"template error: {exc.message}"))
+            ) from None
+        except JinjaError as exc:
+            line = smap.text_line(loc) + _template_line(exc) - 1
+            raise TemplateError(
+                str(Problem(smap.file, line, 1, format_loc(loc), f"template error: {exc}"))
+            ) from None
+
+
+def _template_line(exc: BaseException) -> int:
+    """The line inside the template text where the error was raised (1 if unknown)."""
+    tb = exc.__traceback__
+    line = 1
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+

@@ -1,0 +1,197 @@
+"""Load letters and profiles from YAML into validated models, with located error messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ._models import Letter, Profile
+from ._yaml import Loc, SourceMap, _YamlProblem, load_yaml
+from .errors import InputError, LetterError, Problem, ProfileError, display_path
+
+M = TypeVar("M", bound=BaseModel)
+
+#: Messages for fields whose type is a union, where pydantic would list every alternative.
+_UNION_MESSAGES = {
+    "datum": "must be a date (YYYY-MM-DD), or {onbekend: reason} when it is not known",
+    "naam": "must be text, or {onbekend: reason} when it is not known",
+    "tekst": "must be text (Markdown), or a list of texts and passages",
+    "postadres": "must be an address (regel, postcode, plaats), or {onbekend: reason}",
+    "bezoekadres": "must be an address (regel, postcode, plaats), or {onbekend: reason}",
+    "waardering": "must be B (bewaren) or V (vernietigen), or {onbekend: reason}",
+    "selectielijst": "must be text, or {onbekend: reason} when it is not known",
+}
+
+_TYPE_MESSAGES = {
+    "missing": "this field is required",
+    "string_type": "must be text",
+    "list_type": "must be a list",
+    "dict_type": "must be a mapping of keys and values",
+    "model_type": "must be a mapping of keys and values",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "date_type": "must be a date (YYYY-MM-DD)",
+    "date_parsing": "must be a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
+}
+
+
+@dataclass(frozen=True)
+class LoadedLetter:
+    """A validated letter with the file it came from and the position of each of its values."""
+
+    path: Path
+    letter: Letter
+    source: SourceMap
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+@dataclass(frozen=True)
+class LoadedProfile:
+    slug: str
+    folder: Path
+    profile: Profile
+    source: SourceMap
+
+    @property
+    def file(self) -> Path:
+        return self.folder / "profile.yaml"
+
+
+def read_letter(path: Path) -> LoadedLetter:
+    """Load and validate one letter file; raise :class:`LetterError` with every problem."""
+    letter, smap = _validate(path, Letter, LetterError)
+    return LoadedLetter(path, letter, smap)
+
+
+def read_profile(folder: Path) -> LoadedProfile:
+    """Load and validate ``folder/profile.yaml``; raise :class:`ProfileError` on problems."""
+    profile, smap = _validate(folder / "profile.yaml", Profile, ProfileError)
+    return LoadedProfile(folder.name, folder, profile, smap)
+
+
+def _validate(path: Path, model: type[M], error: type[InputError]) -> tuple[M, SourceMap]:
+    display = display_path(path)
+    try:
+        data, smap = load_yaml(path, display)
+    except _YamlProblem as exc:
+        raise error(exc.problem) from None
+    if not isinstance(data, dict):
+        raise error(Problem(display, 1, 1, "", "the file must be a mapping of keys and values"))
+    try:
+        return model.model_validate(data), smap
+    except ValidationError as exc:
+        raise error(problems_from(exc, data, smap, model)) from None
+
+
+def problems_from(
+    exc: ValidationError, data: Any, smap: SourceMap, model: type[BaseModel]
+) -> list[Problem]:
+    """Turn pydantic's errors into located problems, one per field, in file order."""
+    by_loc: dict[Loc, list[dict[str, Any]]] = {}
+    for err in exc.errors(include_url=False):
+        loc = _real_loc(err["loc"], data, err["type"])
+        by_loc.setdefault(loc, []).append(err)
+    # An error inside a union member (a typo in {onbekend: ...}) says more than the type
+    # mismatch of the other member: drop the mismatch when its field has deeper errors.
+    locs = list(by_loc)
+    problems: list[Problem] = []
+    for loc, errs in by_loc.items():
+        deeper = any(other[: len(loc)] == loc and len(other) > len(loc) for other in locs)
+        if deeper and all(e["type"].endswith("_type") for e in errs):
+            continue
+        problems.append(_problem(loc, errs, smap, model))
+    return sorted(set(problems), key=lambda p: (p.line, p.column, p.field))
+
+
+def _problem(
+    loc: Loc, errs: list[dict[str, Any]], smap: SourceMap, model: type[BaseModel]
+) -> Problem:
+    kind = errs[0]["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, loc[:-1])
+        hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
+        return smap.problem(loc, f"unknown key{hint}", key=True)
+    if kind == "missing":
+        return smap.problem(loc, "this field is required")
+    # In a union, a value error of the member that fits the input ("must not be empty")
+    # says more than the type mismatches of the other members.
+    specific = [e for e in errs if not e["type"].endswith("_type")]
+    if specific:
+        return smap.problem(loc, _message(specific[0]))
+    name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    if len(errs) > 1 and name in _UNION_MESSAGES:
+        return smap.problem(loc, _UNION_MESSAGES[name])
+    return smap.problem(loc, _message(errs[0]))
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    if kind in _TYPE_MESSAGES:
+        return _TYPE_MESSAGES[kind]
+    if kind == "value_error":
+        return str(err["ctx"]["error"])
+    if kind == "literal_error":
+        expected = str(err["ctx"]["expected"]).replace("'", "")
+        return f"must be one of: {expected.replace(' or ', ', ')}"
+    if kind == "string_pattern_mismatch":
+        return f"does not have the expected form ({err['ctx']['pattern']})"
+    if kind == "too_short":
+        return f"must have at least {err['ctx']['min_length']} item(s)"
+    msg: str = err["msg"]
+    return msg[0].lower() + msg[1:] if msg else kind
+
+
+def _real_loc(loc: tuple[int | str, ...], data: Any, kind: str) -> Loc:
+    """Drop the union-member tags pydantic puts in a location, keep the keys of the data."""
+    out: list[int | str] = []
+    cur = data
+    for n, part in enumerate(loc):
+        last = n == len(loc) - 1
+        if isinstance(cur, dict) and part in cur:
+            out.append(part)
+            cur = cur[part]
+        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            out.append(part)
+            cur = cur[part]
+        elif isinstance(cur, dict) and last and kind == "missing":
+            out.append(part)
+    return tuple(out)
+
+
+def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The field names of the model at ``loc`` (best effort, for the hint)."""
+    from typing import get_args
+
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields:
+            return []
+        if part not in fields:
+            continue  # a key of a mapping field such as per_gemeente
+        current = _model_in(fields[part].annotation, get_args)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", None)
+    return list(fields) if fields else []
+
+
+def _model_in(annotation: Any, get_args: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg, get_args)
+        if found is not None:
+            return found
+    return None

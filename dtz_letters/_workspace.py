@@ -1,0 +1,69 @@
+"""The workspace: the folder that holds ``templates/``, ``letters/`` and ``output/``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._load import LoadedProfile, read_profile
+from .errors import DtzLettersError, UnknownGemeenteError
+
+#: Folders of ``templates/`` that are not municipalities.
+_SHARED = {"base", "fonts"}
+
+
+@dataclass
+class Workspace:
+    root: Path
+    _profiles: dict[str, LoadedProfile] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Workspace:
+        """The nearest folder at or above ``start`` (or the working directory) with templates."""
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / "templates" / "base").is_dir():
+                return cls(folder)
+        raise DtzLettersError(
+            f"no workspace found: neither {here} nor a folder above it has templates/base/"
+        )
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def base(self) -> Path:
+        return self.templates / "base"
+
+    @property
+    def fonts(self) -> Path:
+        return self.templates / "fonts"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    def slugs(self) -> list[str]:
+        """Every municipality with a profile, in alphabetical order."""
+        return sorted(
+            p.parent.name
+            for p in self.templates.glob("*/profile.yaml")
+            if p.parent.name not in _SHARED
+        )
+
+    def folder(self, slug: str) -> Path:
+        folder = self.templates / slug
+        if slug in _SHARED or not (folder / "profile.yaml").is_file():
+            known = ", ".join(self.slugs()) or "none"
+            raise UnknownGemeenteError(
+                f"unknown gemeente {slug!r}: there is no {folder / 'profile.yaml'} "
+                f"(known: {known})"
+            )
+        return folder
+
+    def profile(self, slug: str) -> LoadedProfile:
+        """The validated profile of ``slug`` (loaded once per workspace)."""
+        if slug not in self._profiles:
+            self._profiles[slug] = read_profile(self.folder(slug))
+        return self._profiles[slug]

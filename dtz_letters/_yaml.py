@@ -1,0 +1,208 @@
+"""Safe YAML loading that remembers where every value came from.
+
+PyYAML's safe loader is used to compose the document into nodes; we build the Python data
+ourselves so that we can refuse what a letter never needs (duplicate keys, which PyYAML accepts
+silently, object tags, merge keys, alias bombs) and keep a line and column for every field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Problem
+
+#: A letter is a few pages of text; anything this large is a mistake or an attack.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+#: Alias expansion beyond this many nodes is refused ("billion laughs").
+MAX_NODES = 200_000
+
+Loc = tuple[str | int, ...]
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+def format_loc(loc: Loc) -> str:
+    """``("secties", 0, "kop")`` -> ``secties[1].kop`` (list positions count from 1)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass
+class SourceMap:
+    """Where each value (and each mapping key) of a YAML document starts."""
+
+    file: str
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    #: Scalar style per value: "|" or ">" for block scalars, whose text starts a line later.
+    styles: dict[Loc, str | None] = field(default_factory=dict)
+
+    def text_line(self, loc: Loc) -> int:
+        """The file line on which the text of the scalar at ``loc`` begins."""
+        line, _ = self.position(loc)
+        return line + 1 if self.styles.get(loc) in ("|", ">") else line
+
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """The best known position for ``loc``: itself, else its nearest known parent."""
+        if key and loc in self.keys:
+            return self.keys[loc]
+        probe = tuple(loc)
+        while probe:
+            if probe in self.values:
+                return self.values[probe]
+            probe = probe[:-1]
+        return self.values.get((), (1, 1))
+
+    def problem(self, loc: Loc, message: str, *, key: bool = False) -> Problem:
+        line, col = self.position(loc, key=key)
+        return Problem(self.file, line, col, format_loc(loc), message)
+
+
+class _YamlProblem(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
+    """Load ``path`` safely; raise ``_YamlProblem`` (wrapped by callers) on any problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _YamlProblem(Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}")) from exc
+    return parse_yaml(raw, display)
+
+
+def parse_yaml(raw: bytes, display: str) -> tuple[Any, SourceMap]:
+    if len(raw) > MAX_FILE_BYTES:
+        raise _YamlProblem(
+            Problem(
+                display, 1, 1, "",
+                f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes",
+            )
+        )
+    text = _decode(raw, display)
+    smap = SourceMap(display)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, smap
+        builder = _Builder(loader, smap)
+        data = builder.build(node, ())
+    except yaml.MarkedYAMLError as exc:
+        raise _YamlProblem(_marked_problem(exc, display)) from exc
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
+        raise _YamlProblem(Problem(display, 1, 1, "", f"invalid YAML: {exc}")) from exc
+    finally:
+        loader.dispose()
+    return data, smap
+
+
+def _decode(raw: bytes, display: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise _YamlProblem(
+            Problem(
+                display, line, col, "",
+                f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                "save it as UTF-8",
+            )
+        ) from exc
+
+
+def _marked_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    if "'\\t'" in problem or "\\t" in problem:
+        message = "a tab character; YAML indentation must use spaces"
+    else:
+        message = f"invalid YAML: {problem}"
+        if exc.context:
+            message += f" ({exc.context})"
+    return Problem(display, line, col, "", message)
+
+
+class _Builder:
+    def __init__(self, loader: yaml.SafeLoader, smap: SourceMap) -> None:
+        self.loader = loader
+        self.smap = smap
+        self.count = 0
+
+    def _fail(self, node: Node, message: str, loc: Loc = ()) -> None:
+        m = node.start_mark
+        raise _YamlProblem(
+            Problem(self.smap.file, m.line + 1, m.column + 1, format_loc(loc), message)
+        )
+
+    def build(self, node: Node, loc: Loc) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            self._fail(
+                node,
+                f"the document expands to more than {MAX_NODES:,} values "
+                "(too many aliases); refused",
+            )
+        self.smap.values.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, MappingNode):
+            if node.tag != _MAP_TAG:
+                self._fail(node, f"the tag {node.tag!r} is not allowed", loc)
+            return self._mapping(node, loc)
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ_TAG:
+                self._fail(node, f"the tag {node.tag!r} is not allowed", loc)
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        if node.tag not in _SCALAR_TAGS:
+            self._fail(node, f"the tag {node.tag!r} is not allowed", loc)
+        self.smap.styles[loc] = node.style
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        first_line: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._fail(key_node, "merge keys (<<) are not supported; write the values out")
+            if not isinstance(key_node, ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+                self._fail(key_node, "a key must be a plain word")
+            key = self.loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int):
+                self._fail(key_node, "a key must be a plain word")
+            if key in out:
+                self._fail(
+                    key_node,
+                    f"duplicate key {key!s} (first given on line {first_line[key]})",
+                    (*loc, key),
+                )
+            first_line[key] = key_node.start_mark.line + 1
+            sub = (*loc, key)
+            self.smap.keys[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, sub)
+        return out
