@@ -19,13 +19,17 @@ class Workspace:
 
     @classmethod
     def find(cls, start: Path | None = None) -> Workspace:
-        """The nearest folder at or above ``start`` (or the working directory) with templates."""
-        here = (start or Path.cwd()).resolve()
-        for folder in (here, *here.parents):
-            if (folder / "templates" / "base").is_dir():
-                return cls(folder)
+        """The nearest folder with ``templates/base/`` at or above ``start``, else above the
+        working directory (so a letter kept elsewhere still finds the house styles)."""
+        tried = []
+        for here in dict.fromkeys(p.resolve() for p in (start or Path.cwd(), Path.cwd())):
+            tried.append(str(here))
+            for folder in (here, *here.parents):
+                if (folder / "templates" / "base").is_dir():
+                    return cls(folder)
         raise DtzLettersError(
-            f"no workspace found: neither {here} nor a folder above it has templates/base/"
+            f"no workspace found: no folder at or above {' or '.join(tried)} "
+            "has templates/base/"
         )
 
     @property

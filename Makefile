@@ -1,0 +1,37 @@
+# dtz-letters: `make render` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+LETTERS := $(wildcard letters/*.yaml)
+
+.PHONY: render test check templates lint clean
+
+# The virtual environment is rebuilt when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	touch $@
+
+render: $(VENV)/.installed
+	scripts/system-packages.sh render
+	$(BIN)/dtz-letters render $(LETTERS)
+
+check: $(VENV)/.installed
+	$(BIN)/dtz-letters check $(LETTERS)
+
+test: $(VENV)/.installed
+	scripts/system-packages.sh test
+	$(BIN)/python -m pytest
+
+# Regenerate the Word template and the neutral wordmarks from their scripts.
+templates: $(VENV)/.installed
+	$(BIN)/python -m dtz_letters._docx_template
+	$(BIN)/python -m dtz_letters._wordmark $(filter-out templates/base/ templates/fonts/,$(wildcard templates/*/))
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check dtz_letters tests
+	$(BIN)/mypy dtz_letters
+
+clean:
+	rm -rf output/*/ output/index.html build *.egg-info

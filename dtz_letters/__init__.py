@@ -1,0 +1,99 @@
+"""dtz-letters: raadsinformatiebrieven from YAML to DOCX and PDF in municipal house style.
+
+The public API is what this module exports; everything in ``_``-modules is internal.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import (
+    ArchiveError,
+    AssetError,
+    DtzLettersError,
+    InputError,
+    LetterError,
+    Problem,
+    ProfileError,
+    RenderError,
+    TemplateError,
+    UnknownGemeenteError,
+)
+
+if TYPE_CHECKING:
+    from ._check import CheckReport
+    from ._compose import Brief
+    from ._load import LoadedLetter
+    from ._render import BatchReport
+
+__version__ = "0.1.0"
+
+
+def load_letter(path: str | Path) -> LoadedLetter:
+    """Read and validate a letter file; raises :class:`LetterError` listing every problem."""
+    from ._load import read_letter
+
+    return read_letter(Path(path))
+
+
+def compose(letter: str | Path | LoadedLetter, gemeente: str, workspace: str | Path | None = None) -> Brief:
+    """The letter resolved for one municipality: what both renderers draw."""
+    from ._compose import for_gemeente
+    from ._load import LoadedLetter
+    from ._workspace import Workspace
+
+    loaded = letter if isinstance(letter, LoadedLetter) else load_letter(letter)
+    ws = Workspace(Path(workspace)) if workspace else Workspace.find(loaded.path.parent)
+    return for_gemeente(loaded, ws.profile(gemeente))
+
+
+def render(
+    letter: str | Path | LoadedLetter,
+    gemeente: str,
+    fmt: str = "pdf",
+    workspace: str | Path | None = None,
+) -> bytes:
+    """Render one letter for one municipality to ``"pdf"`` or ``"docx"`` bytes."""
+    from ._render import render_format
+    from ._workspace import Workspace
+
+    brief = compose(letter, gemeente, workspace)
+    ws = Workspace(Path(workspace)) if workspace else brief.profile.folder.parent.parent
+    if not isinstance(ws, Workspace):
+        ws = Workspace(ws)
+    return render_format(fmt, brief, ws)
+
+
+def render_batch(letters: list[str | Path], **options: object) -> BatchReport:
+    """Render letters for every municipality they name and write the files (see the CLI)."""
+    from ._render import render_batch as _batch
+
+    return _batch([Path(p) for p in letters], **options)  # type: ignore[arg-type]
+
+
+def check(letters: list[str | Path]) -> CheckReport:
+    """Validate letters against their workspace; list errors and still-unknown facts."""
+    from ._check import check_letters
+
+    return check_letters([Path(p) for p in letters])
+
+
+__all__ = [
+    "ArchiveError",
+    "AssetError",
+    "DtzLettersError",
+    "InputError",
+    "LetterError",
+    "Problem",
+    "ProfileError",
+    "RenderError",
+    "TemplateError",
+    "UnknownGemeenteError",
+    "__version__",
+    "check",
+    "compose",
+    "load_letter",
+    "render",
+    "render_batch",
+]

@@ -1,0 +1,236 @@
+"""Batches: validate every letter first, then render each (letter, municipality) pair, then write.
+
+One failing letter or municipality never stops the others; each failure becomes one line. Work
+is spread over worker processes; each worker keeps its renderers (fonts, stylesheets, templates)
+warm for all the letters it gets.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._load import LoadedLetter, read_letter
+from ._workspace import Workspace
+from .errors import DtzLettersError, InputError, Problem, display_path
+
+FORMATS = ("docx", "pdf")
+
+
+@dataclass(frozen=True)
+class Job:
+    letter: Path
+    slug: str
+    formats: tuple[str, ...]
+    out: Path
+    root: Path
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one letter for one municipality (or to a letter as a whole)."""
+
+    letter: str  # the letter file as shown to users
+    slug: str | None
+    status: str | None = None  # "concept" or "definitief", as rendered
+    files: tuple[Path, ...] = ()
+    error: str | None = None
+    missing: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class BatchReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def rendered(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.ok]
+
+
+def check_letter(loaded: LoadedLetter, ws: Workspace) -> list[Problem]:
+    """Problems a letter has against the workspace: municipalities it names must exist."""
+    known = set(ws.slugs())
+    lt = loaded.letter
+    problems: list[Problem] = []
+
+    def unknown(slug: str, loc: tuple[str | int, ...], key: bool = False) -> None:
+        problems.append(
+            loaded.source.problem(
+                loc,
+                f"unknown gemeente {slug!r} (known: {', '.join(sorted(known)) or 'none'})",
+                key=key,
+            )
+        )
+
+    for i, slug in enumerate(lt.gemeenten or []):
+        if slug not in known:
+            unknown(slug, ("gemeenten", i))
+    for slug in lt.per_gemeente:
+        if slug not in known:
+            unknown(slug, ("per_gemeente", slug), key=True)
+    for i, sectie in enumerate(lt.secties):
+        for name in ("alleen", "behalve"):
+            for j, slug in enumerate(getattr(sectie, name) or []):
+                if slug not in known:
+                    unknown(slug, ("secties", i, name, j))
+        if isinstance(sectie.tekst, list):
+            for k, item in enumerate(sectie.tekst):
+                for name in ("alleen", "behalve"):
+                    for j, slug in enumerate(getattr(item, name, None) or []):
+                        if slug not in known:
+                            unknown(slug, ("secties", i, "tekst", k, name, j))
+    return problems
+
+
+def targets(loaded: LoadedLetter, ws: Workspace, only: Sequence[str] = ()) -> list[str]:
+    """The municipalities to render a letter for: those it names (default all), or ``only``."""
+    named = loaded.letter.gemeenten or ws.slugs()
+    if not only:
+        return list(named)
+    return [slug for slug in only if slug in named]
+
+
+def plan(
+    paths: Iterable[Path],
+    ws: Workspace,
+    *,
+    gemeenten: Sequence[str] = (),
+    formats: Sequence[str] = FORMATS,
+    out: Path | None = None,
+) -> tuple[list[Job], list[Outcome]]:
+    """Validate every letter; return the render jobs and the outcomes of letters that failed."""
+    for slug in gemeenten:
+        ws.folder(slug)  # an unknown --gemeente is an error for the whole command
+    jobs: list[Job] = []
+    failed: list[Outcome] = []
+    out_dir = out or ws.output
+    for path in paths:
+        shown = display_path(path)
+        try:
+            loaded = read_letter(path)
+        except InputError as exc:
+            failed.append(Outcome(shown, None, error=str(exc)))
+            continue
+        problems = check_letter(loaded, ws)
+        if problems:
+            failed.append(Outcome(shown, None, error="\n".join(map(str, problems))))
+            continue
+        slugs = targets(loaded, ws, gemeenten)
+        if not slugs:
+            named = ", ".join(loaded.letter.gemeenten or ws.slugs())
+            failed.append(
+                Outcome(
+                    shown, None,
+                    error=f"{shown}: the letter is not for {', '.join(gemeenten)} "
+                    f"(gemeenten: {named})",
+                )
+            )
+        for slug in slugs:
+            jobs.append(Job(path, slug, tuple(formats), out_dir, ws.root))
+    return jobs, failed
+
+
+def output_paths(job: Job) -> dict[str, Path]:
+    return {fmt: job.out / job.slug / f"{job.letter.stem}.{fmt}" for fmt in job.formats}
+
+
+_WORKSPACES: dict[Path, Workspace] = {}
+
+
+def run_job(job: Job) -> Outcome:
+    """Render one letter for one municipality and write its files; never raises for input."""
+    from ._compose import for_gemeente
+    from ._files import write_atomic
+
+    shown = display_path(job.letter)
+    try:
+        ws = _WORKSPACES.setdefault(job.root, Workspace(job.root))
+        brief = for_gemeente(read_letter(job.letter), ws.profile(job.slug))
+        rendered = {fmt: render_format(fmt, brief, ws) for fmt in job.formats}
+        targets_ = output_paths(job)
+        # Only when every format rendered are files written, each one atomically.
+        for fmt, data in rendered.items():
+            write_atomic(targets_[fmt], data)
+    except DtzLettersError as exc:
+        return Outcome(shown, job.slug, error=_one_line(exc, job))
+    except Exception as exc:  # a renderer bug must not stop the batch
+        return Outcome(shown, job.slug, error=f"{shown} [{job.slug}]: render failed: {exc!r}")
+    return Outcome(
+        shown,
+        job.slug,
+        status="concept" if brief.concept else "definitief",
+        files=tuple(targets_[f] for f in job.formats),
+        missing=brief.missing,
+    )
+
+
+def _one_line(exc: DtzLettersError, job: Job) -> str:
+    text = str(exc)
+    return text if text.startswith(display_path(job.letter)) else f"[{job.slug}] {text}"
+
+
+def render_format(fmt: str, brief: object, ws: Workspace) -> bytes:
+    if fmt == "pdf":
+        from ._pdf import render_pdf
+
+        return render_pdf(brief, ws)  # type: ignore[arg-type]
+    if fmt == "docx":
+        from ._docx import render_docx
+
+        return render_docx(brief, ws)  # type: ignore[arg-type]
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _warm_up() -> None:
+    """Import the renderers before forking workers, so each worker starts with them loaded."""
+    from . import _docx, _pdf  # noqa: F401
+
+
+def render_batch(
+    paths: Sequence[Path],
+    *,
+    workspace: Workspace | None = None,
+    gemeenten: Sequence[str] = (),
+    formats: Sequence[str] = FORMATS,
+    out: Path | None = None,
+    jobs: int | None = None,
+    on_progress: Callable[[Outcome, int, int], None] | None = None,
+) -> BatchReport:
+    """Render every letter for every municipality it names; collect outcomes, never stop."""
+    ws = workspace or Workspace.find(paths[0].parent if paths else None)
+    todo, failed = plan(paths, ws, gemeenten=gemeenten, formats=formats, out=out)
+    report = BatchReport(list(failed))
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    total = len(todo)
+    if workers == 1:
+        for n, job in enumerate(todo, 1):
+            outcome = run_job(job)
+            report.outcomes.append(outcome)
+            if on_progress:
+                on_progress(outcome, n, total)
+        return report
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _warm_up()
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        results = pool.map(run_job, todo, chunksize=max(1, total // (workers * 4)))
+        for n, outcome in enumerate(results, 1):
+            report.outcomes.append(outcome)
+            if on_progress:
+                on_progress(outcome, n, total)
+    return report
+
+
+__all__ = ["BatchReport", "Outcome", "render_batch"]

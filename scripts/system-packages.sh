@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install the Debian packages dtz-letters needs, only those missing.
+#   scripts/system-packages.sh render   WeasyPrint's libraries (Pango, HarfBuzz, fontconfig)
+#   scripts/system-packages.sh test     also qpdf, poppler-utils and LibreOffice Writer, which
+#                                       the tests use as outside judges of our files
+set -euo pipefail
+need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig)
+if [ "${1:-render}" = "test" ]; then
+  need+=(qpdf poppler-utils libreoffice-writer-nogui)
+fi
+missing=()
+for pkg in "${need[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Missing Debian packages: ${missing[*]}" >&2
+  echo "Install them with: sudo apt-get install --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing Debian packages: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
