@@ -210,7 +210,7 @@ def _signatory(
         missing.append(
             source.problem(loc, f"name of {s.functie} is not known ({s.naam.onbekend}); fill it in")
         )
-        return Signatory(s.functie, placeholder(f"naam {s.functie.removeprefix('de ')}"), False)
+        return Signatory(s.functie, placeholder(f"naam {s.functie.removeprefix('de ').rstrip(',')}"), False)
     return Signatory(s.functie, s.naam, True)
 
 
