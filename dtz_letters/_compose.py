@@ -207,10 +207,11 @@ def _signatory(
     s: Ondertekenaar, loc: Loc, source: Any, missing: list[Problem]
 ) -> Signatory:
     if isinstance(s.naam, Onbekend):
+        role = s.functie.removeprefix("de ").rstrip(",")
         missing.append(
-            source.problem(loc, f"name of {s.functie} is not known ({s.naam.onbekend}); fill it in")
+            source.problem(loc, f"the name of the {role} is not known ({s.naam.onbekend}); fill it in")
         )
-        return Signatory(s.functie, placeholder(f"naam {s.functie.removeprefix('de ').rstrip(',')}"), False)
+        return Signatory(s.functie, placeholder(f"naam {role}"), False)
     return Signatory(s.functie, s.naam, True)
 
 
