@@ -47,6 +47,7 @@ class Outcome:
 @dataclass
 class BatchReport:
     outcomes: list[Outcome] = field(default_factory=list)
+    index: Path | None = None  # the overview page, when one was written
 
     @property
     def failures(self) -> list[Outcome]:
@@ -205,11 +206,29 @@ def render_batch(
     out: Path | None = None,
     jobs: int | None = None,
     on_progress: Callable[[Outcome, int, int], None] | None = None,
+    overview: bool = True,
 ) -> BatchReport:
-    """Render every letter for every municipality it names; collect outcomes, never stop."""
+    """Render every letter for every municipality it names; collect outcomes, never stop.
+
+    With ``overview``, ``index.html`` in the output folder is brought up to date afterwards.
+    """
     ws = workspace or Workspace.find(paths[0].parent if paths else None)
     todo, failed = plan(paths, ws, gemeenten=gemeenten, formats=formats, out=out)
     report = BatchReport(list(failed))
+    _run(todo, report, jobs, on_progress)
+    if overview and report.rendered:
+        from ._overview import update_overview
+
+        report.index = update_overview(out or ws.output, report.rendered)
+    return report
+
+
+def _run(
+    todo: list[Job],
+    report: BatchReport,
+    jobs: int | None,
+    on_progress: Callable[[Outcome, int, int], None] | None,
+) -> None:
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     total = len(todo)
     if workers == 1:
@@ -218,7 +237,7 @@ def render_batch(
             report.outcomes.append(outcome)
             if on_progress:
                 on_progress(outcome, n, total)
-        return report
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -230,7 +249,6 @@ def render_batch(
             report.outcomes.append(outcome)
             if on_progress:
                 on_progress(outcome, n, total)
-    return report
 
 
 __all__ = ["BatchReport", "Outcome", "render_batch"]

@@ -1,0 +1,120 @@
+"""``output/index.html``: every rendered letter at a glance, with a thumbnail of page 1.
+
+The overview is rebuilt after each batch from a small manifest (``output/.index.json``) that
+remembers earlier batches, so rendering one letter does not hide the others. Entries whose
+files have gone are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from ._files import write_atomic
+
+_MANIFEST = ".index.json"
+_THUMB_SCALE = 0.45  # about 270 px wide for A4 at 72 dpi
+
+
+def update_overview(out: Path, outcomes: Iterable[object]) -> Path:
+    """Merge this batch's rendered letters into the manifest and rewrite ``index.html``."""
+    from ._render import Outcome
+
+    manifest_path = out / _MANIFEST
+    entries: dict[str, dict[str, str]] = {}
+    if manifest_path.is_file():
+        try:
+            entries = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            entries = {}  # a damaged manifest is rebuilt from this batch
+    for outcome in outcomes:
+        assert isinstance(outcome, Outcome)
+        if not outcome.ok or outcome.slug is None:
+            continue
+        files = {f.suffix.lstrip("."): f for f in outcome.files}
+        stem = next(iter(files.values())).stem
+        key = f"{outcome.slug}/{stem}"
+        entry = {"letter": outcome.letter, "gemeente": outcome.slug, "status": outcome.status or ""}
+        for fmt, path in files.items():
+            entry[fmt] = _rel(path, out)
+        if "pdf" in files:
+            thumb = out / "thumbs" / outcome.slug / f"{stem}.png"
+            write_atomic(thumb, _thumbnail(files["pdf"]))
+            entry["thumb"] = _rel(thumb, out)
+        entries[key] = {**entries.get(key, {}), **entry}
+    entries = {
+        key: entry
+        for key, entry in entries.items()
+        if any((out / entry[fmt]).is_file() for fmt in ("pdf", "docx") if fmt in entry)
+    }
+    write_atomic(manifest_path, json.dumps(entries, indent=1, sort_keys=True).encode())
+    index = out / "index.html"
+    write_atomic(index, _html(entries).encode("utf-8"))
+    return index
+
+
+def _rel(path: Path, out: Path) -> str:
+    try:
+        return path.resolve().relative_to(out.resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_uri()
+
+
+def _thumbnail(pdf: Path) -> bytes:
+    import io
+
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        image = doc[0].render(scale=_THUMB_SCALE).to_pil()
+    finally:
+        doc.close()
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
+def _html(entries: dict[str, dict[str, str]]) -> str:
+    from jinja2 import Environment, StrictUndefined, select_autoescape
+
+    env = Environment(undefined=StrictUndefined, autoescape=select_autoescape(default=True))
+    rows = sorted(entries.values(), key=lambda e: (e["letter"], e["gemeente"]))
+    return env.from_string(_TEMPLATE).render(rows=rows)
+
+
+_TEMPLATE = """<!doctype html>
+<html lang="nl">
+<head>
+<meta charset="utf-8">
+<title>dtz-letters: overzicht van gerenderde brieven</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #1a1a1a; }
+h1 { font-size: 1.4rem; }
+ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 1.5rem; }
+li { width: 280px; border: 1px solid #ccc; border-radius: 6px; padding: .75rem; }
+img { width: 100%; border: 1px solid #ddd; }
+.status { font-weight: bold; padding: 0 .4em; border-radius: 3px; }
+.concept { background: #fde2e2; color: #8b0000; }
+.definitief { background: #e2f4e2; color: #145214; }
+.letter { color: #555; font-size: .85rem; word-break: break-all; }
+</style>
+</head>
+<body>
+<h1>Gerenderde brieven ({{ rows | length }})</h1>
+<ul>
+{% for row in rows %}
+<li>
+  <h2>{{ row.gemeente }} <span class="status {{ row.status }}">{{ row.status }}</span></h2>
+  {% if row.thumb %}<a href="{{ row.pdf }}"><img src="{{ row.thumb }}"
+     alt="Eerste pagina van de brief voor {{ row.gemeente }}"></a>{% endif %}
+  <p class="letter">{{ row.letter }}</p>
+  <p>{% if row.pdf %}<a href="{{ row.pdf }}">PDF</a>{% endif %}
+     {% if row.docx %}<a href="{{ row.docx }}">DOCX</a>{% endif %}</p>
+</li>
+{% endfor %}
+</ul>
+</body>
+</html>
+"""
