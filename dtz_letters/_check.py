@@ -16,6 +16,7 @@ class CheckReport:
     errors: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     valid: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def check_letters(paths: list[Path], workspace: Workspace | None = None) -> CheckReport:
@@ -27,6 +28,7 @@ def check_letters(paths: list[Path], workspace: Workspace | None = None) -> Chec
         ws = workspace or Workspace.find(path.parent)
         try:
             loaded = read_letter(path)
+            report.warnings.extend(map(str, loaded.source.warnings))
             problems = check_letter(loaded, ws)
             if problems:
                 report.errors.extend(map(str, problems))

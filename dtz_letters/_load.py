@@ -146,6 +146,10 @@ def _message(err: dict[str, Any]) -> str:
         return f"does not have the expected form ({err['ctx']['pattern']})"
     if kind == "too_short":
         return f"must have at least {err['ctx']['min_length']} item(s)"
+    if kind == "too_long":
+        return (
+            f"has {err['ctx']['actual_length']:,} items; the limit is {err['ctx']['max_length']:,}"
+        )
     msg: str = err["msg"]
     return msg[0].lower() + msg[1:] if msg else kind
 

@@ -20,6 +20,9 @@ def _not_blank(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_not_blank)]
+
+#: More sections (or attachments) than this is no letter; refused rather than rendered for ever.
+MAX_SECTIONS = 500
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
 
 
@@ -173,8 +176,8 @@ class Letter(_Model):
     gemeenten: Annotated[list[Slug], Field(min_length=1)] | None = None
     aan: Text = "Aan de leden van de gemeenteraad"
     aanhef: Text | None = None
-    secties: Annotated[list[Sectie], Field(min_length=1)]
-    bijlagen: list[Bijlage] = []
+    secties: Annotated[list[Sectie], Field(min_length=1, max_length=MAX_SECTIONS)]
+    bijlagen: Annotated[list[Bijlage], Field(max_length=MAX_SECTIONS)] = []
     slot: Text | None = None
     contact: Contact | None = None
     ondertekenaars: list[Ondertekenaar] | None = None

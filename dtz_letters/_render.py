@@ -48,6 +48,7 @@ class Outcome:
 class BatchReport:
     outcomes: list[Outcome] = field(default_factory=list)
     index: Path | None = None  # the overview page, when one was written
+    warnings: list[Problem] = field(default_factory=list)  # fixed on the way in, not fatal
 
     @property
     def failures(self) -> list[Outcome]:
@@ -76,6 +77,11 @@ def check_letter(loaded: LoadedLetter, ws: Workspace) -> list[Problem]:
     for i, slug in enumerate(lt.gemeenten or []):
         if slug not in known:
             unknown(slug, ("gemeenten", i))
+    for i, bijlage in enumerate(lt.bijlagen):
+        if bijlage.bestand is not None:
+            why = contained_file(loaded.path.parent, bijlage.bestand, ws.root)
+            if why:
+                problems.append(loaded.source.problem(("bijlagen", i, "bestand"), why))
     for slug in lt.per_gemeente:
         if slug not in known:
             unknown(slug, ("per_gemeente", slug), key=True)
@@ -93,6 +99,22 @@ def check_letter(loaded: LoadedLetter, ws: Workspace) -> list[Problem]:
     return problems
 
 
+def contained_file(base: Path, name: str, root: Path) -> str | None:
+    """Why ``name`` (relative to ``base``) is not an existing file inside ``root``, or None.
+
+    Absolute paths, ``..`` that climbs out, and symlinks that point out are all refused: a
+    letter must not make the tool read a file outside its workspace.
+    """
+    if Path(name).is_absolute() or name.startswith("~"):
+        return f"{name!r} is an absolute path; give a path relative to the letter's folder"
+    target = (base / name).resolve()
+    if not target.is_relative_to(root.resolve()):
+        return f"{name!r} points outside the workspace {display_path(root)}"
+    if not target.is_file():
+        return f"{name!r} does not exist (looked for {display_path(base / name)})"
+    return None
+
+
 def targets(loaded: LoadedLetter, ws: Workspace, only: Sequence[str] = ()) -> list[str]:
     """The municipalities to render a letter for: those it names (default all), or ``only``."""
     named = loaded.letter.gemeenten or ws.slugs()
@@ -108,12 +130,14 @@ def plan(
     gemeenten: Sequence[str] = (),
     formats: Sequence[str] = FORMATS,
     out: Path | None = None,
-) -> tuple[list[Job], list[Outcome]]:
-    """Validate every letter; return the render jobs and the outcomes of letters that failed."""
+) -> tuple[list[Job], list[Outcome], list[Problem]]:
+    """Validate every letter; return the render jobs, the outcomes of letters that failed,
+    and the warnings of the letters (control characters removed)."""
     for slug in gemeenten:
         ws.folder(slug)  # an unknown --gemeente is an error for the whole command
     jobs: list[Job] = []
     failed: list[Outcome] = []
+    warnings: list[Problem] = []
     out_dir = out or ws.output
     for path in paths:
         shown = display_path(path)
@@ -122,6 +146,7 @@ def plan(
         except InputError as exc:
             failed.append(Outcome(shown, None, error=str(exc)))
             continue
+        warnings.extend(loaded.source.warnings)
         problems = check_letter(loaded, ws)
         if problems:
             failed.append(Outcome(shown, None, error="\n".join(map(str, problems))))
@@ -138,7 +163,7 @@ def plan(
             )
         for slug in slugs:
             jobs.append(Job(path, slug, tuple(formats), out_dir, ws.root))
-    return jobs, failed
+    return jobs, failed, warnings
 
 
 def output_paths(job: Job) -> dict[str, Path]:
@@ -213,8 +238,8 @@ def render_batch(
     With ``overview``, ``index.html`` in the output folder is brought up to date afterwards.
     """
     ws = workspace or Workspace.find(paths[0].parent if paths else None)
-    todo, failed = plan(paths, ws, gemeenten=gemeenten, formats=formats, out=out)
-    report = BatchReport(list(failed))
+    todo, failed, warnings = plan(paths, ws, gemeenten=gemeenten, formats=formats, out=out)
+    report = BatchReport(list(failed), warnings=warnings)
     _run(todo, report, jobs, on_progress)
     if overview and report.rendered:
         from ._overview import update_overview

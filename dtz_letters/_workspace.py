@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._load import LoadedProfile, read_profile
-from .errors import DtzLettersError, UnknownGemeenteError
+from .errors import DtzLettersError, ProfileError, UnknownGemeenteError
 
 #: Folders of ``templates/`` that are not municipalities.
 _SHARED = {"base", "fonts"}
@@ -69,5 +69,21 @@ class Workspace:
     def profile(self, slug: str) -> LoadedProfile:
         """The validated profile of ``slug`` (loaded once per workspace)."""
         if slug not in self._profiles:
-            self._profiles[slug] = read_profile(self.folder(slug))
+            loaded = read_profile(self.folder(slug))
+            self._check_logo(loaded)
+            self._profiles[slug] = loaded
         return self._profiles[slug]
+
+    def _check_logo(self, loaded: LoadedProfile) -> None:
+        """The logo must be a file in the municipality's own folder (no ../, no symlink out)."""
+        name = loaded.profile.logo.bestand
+        target = (loaded.folder / name).resolve()
+        why = None
+        if Path(name).is_absolute():
+            why = f"{name!r} is an absolute path; put the logo in {loaded.folder.name}/"
+        elif not target.is_relative_to(loaded.folder.resolve()):
+            why = f"{name!r} points outside the folder {loaded.folder.name}/"
+        elif not target.is_file():
+            why = f"{name!r} does not exist in {loaded.folder.name}/"
+        if why:
+            raise ProfileError(loaded.source.problem(("logo", "bestand"), why))

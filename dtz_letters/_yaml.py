@@ -11,17 +11,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import bisect
+import re
+
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem
 
-#: A letter is a few pages of text; anything this large is a mistake or an attack.
-MAX_FILE_BYTES = 8 * 1024 * 1024
+#: A letter is a few pages of text; 1 MiB is some 250 pages. Anything larger is a mistake or
+#: an attack, refused before parsing so that time and memory stay bounded.
+MAX_FILE_BYTES = 1024 * 1024
 #: Alias expansion beyond this many nodes is refused ("billion laughs").
 MAX_NODES = 200_000
 
 Loc = tuple[str | int, ...]
+
+#: Characters XML 1.0 forbids (and PyYAML refuses), plus C1 controls and non-characters that
+#: PyYAML refuses too. Text pasted from Word carries them: a vertical tab is Word's manual line
+#: break. They are replaced before parsing by sentinels in a private-use plane, so the YAML
+#: still parses, and resolved after: a vertical tab becomes a line break, the rest is removed.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_SENTINEL_BASE = 0xF0000
+_SENTINELS = re.compile(
+    "[\U000f0000-\U000f0008\U000f000b\U000f000c\U000f000e-\U000f001f"
+    "\U000f007f-\U000f0084\U000f0086-\U000f009f\U000ffffe\U000fffff]"
+)
+_VT = "\x0b"
 
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -55,6 +71,8 @@ class SourceMap:
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     #: Scalar style per value: "|" or ">" for block scalars, whose text starts a line later.
     styles: dict[Loc, str | None] = field(default_factory=dict)
+    #: Things fixed on the way in (control characters), reported but not fatal.
+    warnings: list[Problem] = field(default_factory=list)
 
     def text_line(self, loc: Loc) -> int:
         """The file line on which the text of the scalar at ``loc`` begins."""
@@ -102,13 +120,17 @@ def parse_yaml(raw: bytes, display: str) -> tuple[Any, SourceMap]:
         )
     text = _decode(raw, display)
     smap = SourceMap(display)
+    offsets = [m.start() for m in _CONTROL.finditer(text)]
+    if offsets:
+        text = _CONTROL.sub(lambda m: chr(_SENTINEL_BASE + ord(m.group())), text)
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, smap
-        builder = _Builder(loader, smap)
+        builder = _Builder(loader, smap, text, offsets)
         data = builder.build(node, ())
+        builder.report_unclaimed()
     except yaml.MarkedYAMLError as exc:
         raise _YamlProblem(_marked_problem(exc, display)) from exc
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
@@ -150,10 +172,59 @@ def _marked_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
 
 
 class _Builder:
-    def __init__(self, loader: yaml.SafeLoader, smap: SourceMap) -> None:
+    def __init__(
+        self, loader: yaml.SafeLoader, smap: SourceMap, text: str = "", offsets: list[int] = ()
+    ) -> None:
         self.loader = loader
         self.smap = smap
         self.count = 0
+        self.text = text
+        self.offsets = list(offsets)  # where raw control characters stood, in file order
+        self.claimed: set[int] = set()
+
+    def _position(self, offset: int) -> tuple[int, int]:
+        line = self.text.count("\n", 0, offset) + 1
+        return line, offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+
+    def _clean(self, value: str, node: ScalarNode, loc: Loc) -> str:
+        """Resolve control characters in one string value, warning once per character."""
+        start, end = node.start_mark.index, node.end_mark.index
+        lo = bisect.bisect_left(self.offsets, start)
+        hi = bisect.bisect_left(self.offsets, end)
+        raw = [o for o in self.offsets[lo:hi] if o not in self.claimed]
+        self.claimed.update(raw)
+        markdown = bool(loc) and loc[-1] == "tekst" or (len(loc) > 1 and loc[-2] == "tekst")
+        found = 0
+
+        def resolve(match: re.Match[str]) -> str:
+            nonlocal found
+            char = match.group()
+            code = ord(char) - _SENTINEL_BASE if ord(char) >= _SENTINEL_BASE else ord(char)
+            where = self._position(raw[found]) if found < len(raw) else self.smap.position(loc)
+            found += 1
+            if chr(code) == _VT:
+                action, out = "replaced by a line break", "\\\n" if markdown else "\n"
+            else:
+                action, out = "removed", ""
+            self.smap.warnings.append(
+                Problem(
+                    self.smap.file, where[0], where[1], format_loc(loc),
+                    f"control character U+{code:04X} {action}",
+                )
+            )
+            return out
+
+        return _SENTINELS.sub(resolve, _CONTROL.sub(resolve, value))
+
+    def report_unclaimed(self) -> None:
+        """Control characters outside any value (in comments) are dropped with a warning."""
+        for offset in self.offsets:
+            if offset not in self.claimed:
+                line, col = self._position(offset)
+                code = ord(self.text[offset]) - _SENTINEL_BASE
+                self.smap.warnings.append(
+                    Problem(self.smap.file, line, col, "", f"control character U+{code:04X} removed")
+                )
 
     def _fail(self, node: Node, message: str, loc: Loc = ()) -> None:
         m = node.start_mark
@@ -182,7 +253,10 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             self._fail(node, f"the tag {node.tag!r} is not allowed", loc)
         self.smap.styles[loc] = node.style
-        return self.loader.construct_object(node, deep=True)
+        value = self.loader.construct_object(node, deep=True)
+        if isinstance(value, str) and (_CONTROL.search(value) or _SENTINELS.search(value)):
+            value = self._clean(value, node, loc)
+        return value
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:
         out: dict[Any, Any] = {}

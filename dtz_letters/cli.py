@@ -68,6 +68,8 @@ def _check(paths: list[Path]) -> int:
     from ._check import check_letters
 
     report = check_letters(paths)
+    for line in report.warnings:
+        print(f"warning: {line}", file=sys.stderr)
     for line in report.errors:
         print(line, file=sys.stderr)
     for line in report.missing:
@@ -97,6 +99,8 @@ def _render(args: argparse.Namespace) -> int:
     finally:
         if progress:
             progress.stop()
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     _summary(report)
     for outcome in report.failures:
         print(outcome.error, file=sys.stderr)

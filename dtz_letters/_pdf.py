@@ -1,0 +1,384 @@
+"""The PDF renderer: a ``Brief`` through the Jinja house style and WeasyPrint to tagged PDF bytes.
+
+Only the render command imports this module, because WeasyPrint is slow to import. The parts
+that cost time and do not depend on the letter (the font configuration, the parsed
+stylesheets, the Jinja environment) are made once per process and reused, so a batch of
+hundreds of letters keeps its speed and its memory flat.
+
+WeasyPrint runs under control: it sees one fixed base URL (the templates folder), and its URL
+fetcher serves only the house-style folders and ``data:`` URLs. A missing or forbidden asset
+is an ``AssetError``, and a resource WeasyPrint could not load is a ``RenderError``: nothing
+that would silently change the letter is left as a log line.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import jinja2
+from markupsafe import Markup, escape
+from weasyprint import CSS, HTML  # type: ignore[import-untyped]
+from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+from weasyprint.urls import (  # type: ignore[import-untyped]
+    FatalURLFetchingError,
+    URLFetcher,
+    URLFetcherResponse,
+)
+
+from ._compose import Brief
+from ._document import Heading, ListBlock, Paragraph, Table
+from ._workspace import Workspace
+from .errors import AssetError, RenderError, TemplateError, display_path
+
+#: The template every municipality renders; found first in its own folder, then in base/.
+LETTER_TEMPLATE = "letter.html.j2"
+#: The base stylesheet, and the optional stylesheet of a municipality read after it.
+BASE_CSS = "letter.css"
+GEMEENTE_CSS = "style.css"
+
+_PLACEHOLDER = re.compile(r"\[ONBEKEND:[^\]]*\]")
+#: WeasyPrint's messages for a resource it tried and failed to use (logged, not raised).
+_FAILED_LOAD = re.compile(r"^(Failed to load|Failed to render|Error fetching)", re.IGNORECASE)
+#: The modification time written into embedded font subsets (1 January 2000, UTC): any fixed
+#: value will do, it only has to not be the clock.
+_FONT_EPOCH = "946684800"
+#: Warnings about the machine, not the letter: the output is the same, only slower.
+_ENVIRONMENT = re.compile(r"^Using fontTools instead of HarfBuzz-Subset")
+
+
+@dataclass(frozen=True)
+class SearchPath:
+    """Where the house style of one municipality is looked up: its folder, then base/.
+
+    The key of every per-process cache here: two workspaces, or two municipalities with
+    their own overrides, never share a parsed template or stylesheet.
+    """
+
+    templates: Path  # resolved
+    slug: str
+
+    @classmethod
+    def of(cls, workspace: Workspace, slug: str) -> SearchPath:
+        return cls(workspace.templates.resolve(), slug)
+
+    @property
+    def gemeente(self) -> Path:
+        return self.templates / self.slug
+
+    @property
+    def base(self) -> Path:
+        return self.templates / "base"
+
+    @property
+    def fonts(self) -> Path:
+        return self.templates / "fonts"
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """The template folders, most specific first."""
+        return (self.gemeente, self.base)
+
+    @property
+    def asset_roots(self) -> tuple[Path, ...]:
+        """The only folders the renderer may read files from."""
+        return (self.base, self.fonts, self.gemeente)
+
+    @property
+    def base_url(self) -> str:
+        return self.templates.as_uri() + "/"
+
+
+# --------------------------------------------------------------------------- public entry
+
+
+def render_pdf(brief: Brief, workspace: Workspace, *, strict: bool = False) -> bytes:
+    """Render ``brief`` as a tagged PDF in its municipality's house style.
+
+    The same brief gives the same bytes. Raises ``AssetError`` when the house style names a
+    file that is missing or outside the allowed folders, ``TemplateError`` when a template is
+    broken, and ``RenderError`` when WeasyPrint could not load a resource (or, with
+    ``strict``, reported any warning at all).
+    """
+    search = SearchPath.of(workspace, brief.slug)
+    html = render_html(brief, workspace)
+    stylesheets = _stylesheets(search, _stamp(search))
+    fetcher = AssetFetcher(search.asset_roots)
+    document = HTML(string=html, base_url=search.base_url, url_fetcher=fetcher)
+    with _weasyprint_warnings() as warnings, _fixed_font_timestamps():
+        try:
+            pdf: bytes = document.write_pdf(
+                stylesheets=list(stylesheets),
+                font_config=_font_config(search.templates),
+                pdf_tags=True,
+            )
+        except FatalURLFetchingError:
+            # Raised by the fetcher, which recorded why; reported just below.
+            pdf = b""
+    fetcher.raise_failures()
+    _raise_warnings(warnings, strict, f"{brief.name} ({brief.slug})")
+    return pdf
+
+
+def render_html(brief: Brief, workspace: Workspace) -> str:
+    """The letter as the HTML WeasyPrint lays out (useful to inspect the house style)."""
+    search = SearchPath.of(workspace, brief.slug)
+    env = html_environment(search)
+    try:
+        template = env.get_template(LETTER_TEMPLATE)
+        return template.render(_context(brief, search))
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(
+            f"The house-style template {exc.name} is missing: looked in "
+            + ", ".join(display_path(f) for f in search.folders)
+            + "."
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"{exc.filename or exc.name}:{exc.lineno}: the house-style template has a syntax "
+            f"error: {exc.message}."
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(
+            f"The house-style template of {brief.slug} failed to render: {exc}."
+        ) from None
+
+
+# --------------------------------------------------------------------------- Jinja
+
+
+@cache
+def html_environment(search: SearchPath) -> jinja2.Environment:
+    """The one Jinja environment of the PDF house style for ``search`` (one per process).
+
+    Names resolve in the municipality's folder first, then in base/; "base/<name>" always
+    means the base file, so a municipality's letter.html.j2 can extend the one it replaces.
+    """
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader([str(f) for f in search.folders]),
+            jinja2.PrefixLoader({"base": jinja2.FileSystemLoader(str(search.base))}),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        # Letter text is data: & < > " ' come out literally, HTML in a letter is shown as text.
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["text"] = mark_placeholders
+    env.tests["heading_block"] = lambda b: isinstance(b, Heading)
+    env.tests["paragraph_block"] = lambda b: isinstance(b, Paragraph)
+    env.tests["list_block"] = lambda b: isinstance(b, ListBlock)
+    env.tests["table_block"] = lambda b: isinstance(b, Table)
+    env.globals["unknown_block"] = _unknown_block
+    return env
+
+
+def mark_placeholders(value: object) -> Markup:
+    """Escape ``value`` and wrap each "[ONBEKEND: ...]" in a highlighted span."""
+    text = str(value)
+    out: list[str] = []
+    last = 0
+    for match in _PLACEHOLDER.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(Markup('<span class="onbekend">{}</span>').format(match.group()))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def _unknown_block(block: object) -> NoReturn:
+    raise TemplateError(
+        f"The PDF house style cannot draw a {type(block).__name__} block; add it to "
+        "_blocks.html.j2."
+    )
+
+
+def _context(brief: Brief, search: SearchPath) -> dict[str, Any]:
+    p = brief.profile.profile
+    return {
+        "brief": brief,
+        "title": f"{brief.documenttype}: {brief.onderwerp}",
+        "logo": {"url": (search.gemeente / p.logo.bestand).as_uri(), "alt": p.logo.alt},
+        "colours": {"accent": p.kleuren.accent, "tekst": p.kleuren.tekst},
+    }
+
+
+# --------------------------------------------------------------------------- WeasyPrint
+
+
+@cache
+def _font_config(templates: Path) -> Any:
+    """One font configuration per house style per process (it holds the @font-face fonts)."""
+    return FontConfiguration()
+
+
+def _stamp(search: SearchPath) -> tuple[tuple[str, int], ...]:
+    """When the stylesheets last changed, so an edited style is read again in a long run."""
+    stamps = []
+    for css in (search.base / BASE_CSS, search.gemeente / GEMEENTE_CSS):
+        if css.is_file():
+            stamps.append((str(css), css.stat().st_mtime_ns))
+    return tuple(stamps)
+
+
+@lru_cache(maxsize=64)
+def _stylesheets(search: SearchPath, stamp: tuple[tuple[str, int], ...]) -> tuple[Any, ...]:
+    """The parsed base stylesheet, then the municipality's own ``style.css`` if it has one."""
+    del stamp  # only part of the cache key
+    base = search.base / BASE_CSS
+    if not base.is_file():
+        raise AssetError(f"The base stylesheet {display_path(base)} is missing.")
+    files = [base]
+    if (search.gemeente / GEMEENTE_CSS).is_file():
+        files.append(search.gemeente / GEMEENTE_CSS)
+    fetcher = AssetFetcher(search.asset_roots)
+    sheets: list[Any] = []
+    with _weasyprint_warnings() as warnings:
+        for css in files:
+            try:
+                sheets.append(
+                    CSS(
+                        url=css.as_uri(),
+                        url_fetcher=fetcher,
+                        font_config=_font_config(search.templates),
+                    )
+                )
+            except FatalURLFetchingError:
+                break
+    fetcher.raise_failures()
+    _raise_warnings(warnings, strict=False, what="the house style")
+    return tuple(sheets)
+
+
+class AssetFetcher(URLFetcher):  # type: ignore[misc]
+    """WeasyPrint's URL fetcher, limited to the house-style folders and ``data:`` URLs.
+
+    Every refusal is recorded as well as raised, because WeasyPrint turns some fetch errors
+    into log lines (an @font-face source, an image inside an SVG); the renderer raises the
+    first recorded failure after WeasyPrint returns.
+    """
+
+    def __init__(self, roots: tuple[Path, ...]) -> None:
+        # fail_on_errors stops WeasyPrint at the first refused URL where it can.
+        super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True)
+        self.roots = tuple(root.resolve() for root in roots)
+        self.failures: list[AssetError] = []
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        try:
+            return self._fetch(url, headers)
+        except AssetError as exc:
+            self.failures.append(exc)
+            raise
+
+    def raise_failures(self) -> None:
+        if self.failures:
+            raise self.failures[0]
+
+    def _fetch(self, url: str, headers: Any) -> Any:
+        scheme = url.partition(":")[0].lower() if ":" in url else ""
+        if scheme == "data":
+            try:
+                return super().fetch(url, headers)
+            except Exception as exc:
+                raise AssetError(f"The data: URL {_short(url)} cannot be read: {exc}.") from exc
+        if scheme != "file":
+            raise AssetError(
+                f"The house style asks for {_short(url)}, but only files in the house-style "
+                "folders and data: URLs may be used."
+            )
+        path = self._allowed_path(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            url, body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+    def _allowed_path(self, url: str) -> Path:
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise AssetError(f"The house style asks for {_short(url)}, a file on another host.")
+        # Symlinks are followed first, so a link inside a folder cannot lead out of it.
+        path = Path(url2pathname(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            allowed = ", ".join(display_path(r) for r in self.roots)
+            raise AssetError(
+                f"The house style asks for {path}, which lies outside the folders it may use "
+                f"({allowed})."
+            )
+        if not path.is_file():
+            raise AssetError(f"The house style needs {display_path(path)}, which does not exist.")
+        return path
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 80 else url[:77] + "..."
+
+
+@contextmanager
+def _fixed_font_timestamps() -> Iterator[None]:
+    """Keep the clock out of the PDF's embedded font subsets.
+
+    Without HarfBuzz-Subset, WeasyPrint subsets fonts with fontTools, which stamps the subset's
+    ``head.modified`` with the current time, so the same letter gave different bytes a second
+    later. fontTools takes that time from SOURCE_DATE_EPOCH when set: we set it for the render
+    unless the caller already did. (The environment is process-wide; renders are not meant to
+    run in threads, WeasyPrint itself is not thread-safe.)
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = _FONT_EPOCH
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+@contextmanager
+def _weasyprint_warnings() -> Iterator[list[logging.LogRecord]]:
+    """Collect what WeasyPrint logs at WARNING and above while the block runs."""
+    records: list[logging.LogRecord] = []
+    handler = _ListHandler(records)
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    # The logger may inherit a higher level from the application; we must see warnings.
+    if logger.getEffectiveLevel() > logging.WARNING:
+        logger.setLevel(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, records: list[logging.LogRecord]) -> None:
+        super().__init__(logging.WARNING)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _raise_warnings(records: list[logging.LogRecord], strict: bool, what: str) -> None:
+    messages = [r.getMessage() for r in records if not _ENVIRONMENT.match(r.getMessage())]
+    failed = [m for m in messages if _FAILED_LOAD.match(m)]
+    if failed:
+        raise RenderError(f"WeasyPrint could not load a resource for {what}: {failed[0]}")
+    if strict and messages:
+        raise RenderError(f"WeasyPrint warned while rendering {what}: {messages[0]}")
