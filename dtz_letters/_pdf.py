@@ -102,15 +102,21 @@ class SearchPath:
 # --------------------------------------------------------------------------- public entry
 
 
-def render_pdf(brief: Brief, workspace: Workspace, *, strict: bool = False) -> bytes:
+def render_pdf(
+    brief: Brief, workspace: Workspace, *, variant: str | None = None, strict: bool = False
+) -> bytes:
     """Render ``brief`` as a tagged PDF in its municipality's house style.
 
-    The same brief gives the same bytes. Raises ``AssetError`` when the house style names a
-    file that is missing or outside the allowed folders, ``TemplateError`` when a template is
-    broken, and ``RenderError`` when WeasyPrint could not load a resource (or, with
-    ``strict``, reported any warning at all).
+    ``variant`` is a WeasyPrint PDF variant such as ``"pdf/a-2a"`` (the archive's), or None for
+    plain PDF 1.7. The same brief gives the same bytes.
+
+    Raises ``AssetError`` when the house style names a file that is missing or outside the
+    allowed folders, ``TemplateError`` when a template is broken, and ``RenderError`` when the
+    text needs a character the house font lacks, or WeasyPrint could not load a resource (or,
+    with ``strict``, reported any warning at all).
     """
     search = SearchPath.of(workspace, brief.slug)
+    _check_glyphs(brief, search)
     html = render_html(brief, workspace)
     stylesheets = _stylesheets(search, _stamp(search))
     fetcher = AssetFetcher(search.asset_roots)
@@ -121,10 +127,14 @@ def render_pdf(brief: Brief, workspace: Workspace, *, strict: bool = False) -> b
                 stylesheets=list(stylesheets),
                 font_config=_font_config(search.templates),
                 pdf_tags=True,
+                pdf_variant=variant,
+                # HTML attributes as styles: what makes <ol start="3"> count from 3.
+                presentational_hints=True,
             )
-        except FatalURLFetchingError:
-            # Raised by the fetcher, which recorded why; reported just below.
-            pdf = b""
+        except FatalURLFetchingError as exc:
+            # Raised through the fetcher, which recorded why.
+            fetcher.raise_failures()
+            raise RenderError(f"WeasyPrint stopped on {brief.name} ({brief.slug}): {exc}.") from exc
     fetcher.raise_failures()
     _raise_warnings(warnings, strict, f"{brief.name} ({brief.slug})")
     return pdf
@@ -217,6 +227,43 @@ def _context(brief: Brief, search: SearchPath) -> dict[str, Any]:
     }
 
 
+# --------------------------------------------------------------------------- fonts
+
+
+#: The shipped font that the base stylesheet uses for all text.
+HOUSE_FONT = "Open Sans"
+HOUSE_FONT_FILE = "OpenSans-Regular.ttf"
+
+
+def _check_glyphs(brief: Brief, search: SearchPath) -> None:
+    """Refuse text the house font cannot show, instead of letting a system font fill in.
+
+    Pango would quietly take such characters from another installed font and embed it, and
+    the letter would no longer be in the house style (nor reproducible on another machine).
+    """
+    if brief.profile.profile.lettertype != HOUSE_FONT:
+        return
+    text = "\n".join([brief.text(), *brief.sender_lines, brief.gemeente, brief.documenttype])
+    covered = _codepoints(search.fonts / HOUSE_FONT_FILE)
+    missing = sorted({c for c in text if ord(c) not in covered and not c.isspace()})
+    if missing:
+        shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing[:5])
+        raise RenderError(
+            f"{brief.name} ({brief.slug}) uses characters the house font {HOUSE_FONT} does "
+            f"not have: {shown}. Replace them; another font would be printed in their place."
+        )
+
+
+@cache
+def _codepoints(font_file: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    if not font_file.is_file():
+        raise AssetError(f"The house font {display_path(font_file)} is missing.")
+    with TTFont(font_file, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
 # --------------------------------------------------------------------------- WeasyPrint
 
 
@@ -303,9 +350,13 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
             )
         path = self._allowed_path(url)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            url, body=path.read_bytes(), headers={"Content-Type": content_type}
-        )
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            raise AssetError(
+                f"The house style needs {display_path(path)}: {exc.strerror}."
+            ) from exc
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
     def _allowed_path(self, url: str) -> Path:
         parts = urlsplit(url)

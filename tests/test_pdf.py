@@ -1,0 +1,478 @@
+"""The PDF renderer, through real WeasyPrint: structure, fonts, metadata, text, safety, bytes."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from fontTools.ttLib import TTFont
+
+from dtz_letters import AssetError, RenderError
+from dtz_letters._compose import Brief, for_gemeente
+from dtz_letters._document import Heading, plain
+from dtz_letters._load import read_letter
+from dtz_letters._pdf import AssetFetcher, SearchPath, render_html, render_pdf
+from dtz_letters._workspace import Workspace
+from tests.conftest import EXAMPLE, REPO
+
+SUBJECT = "Samenwerkingsverband Dutch Techzone"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def brief_for(ws_root: Path, yaml_text: str, slug: str = "coevorden") -> tuple[Brief, Workspace]:
+    path = ws_root / "letters" / "brief.yaml"
+    path.write_text(textwrap.dedent(yaml_text), encoding="utf-8")
+    ws = Workspace(ws_root)
+    return for_gemeente(read_letter(path), ws.profile(slug)), ws
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    doc = pdfium.PdfDocument(pdf)
+    texts = []
+    for page in doc:
+        textpage = page.get_textpage()
+        texts.append(textpage.get_text_range())
+        textpage.close()
+        page.close()
+    doc.close()
+    return texts
+
+
+def words(text: str) -> list[str]:
+    # A word broken after its own hyphen at a line end ("IT-" / "gerichte") is one word again;
+    # pdfium reports such a line-end hyphen as U+FFFE.
+    return re.sub(r"[-\ufffe]\s*", "-", text).split()
+
+
+def struct_elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
+    """Every structure element reachable from the structure tree root, in reading order."""
+    stack: list[Any] = [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            yield node
+        kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
+        if isinstance(kids, pikepdf.Array):
+            stack[:0] = [k for k in kids if isinstance(k, pikepdf.Dictionary)]
+        elif isinstance(kids, pikepdf.Dictionary):
+            stack.insert(0, kids)
+
+
+def fonts_of(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    found: dict[tuple[int, int], pikepdf.Dictionary] = {}
+
+    def walk(resources: Any) -> None:
+        if not isinstance(resources, pikepdf.Dictionary):
+            return
+        for font in (resources.get("/Font") or {}).values():
+            found[font.objgen] = font
+        for xobject in (resources.get("/XObject") or {}).values():
+            walk(xobject.get("/Resources"))
+
+    for page in pdf.pages:
+        walk(page.Resources)
+    return list(found.values())
+
+
+# --------------------------------------------------------------------------- the example
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple[Brief, Workspace]:
+    ws = Workspace(REPO)
+    return for_gemeente(read_letter(EXAMPLE), ws.profile("coevorden")), ws
+
+
+@pytest.fixture(scope="module")
+def example_pdf(example: tuple[Brief, Workspace]) -> bytes:
+    brief, ws = example
+    # strict: the base house style renders the example without a single WeasyPrint warning.
+    return render_pdf(brief, ws, strict=True)
+
+
+def test_qpdf_finds_no_problem(example_pdf: bytes, tmp_path: Path) -> None:
+    target = tmp_path / "brief.pdf"
+    target.write_bytes(example_pdf)
+    result = subprocess.run(["qpdf", "--check", str(target)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_font_is_embedded_open_sans(example_pdf: bytes) -> None:
+    with pikepdf.open(io.BytesIO(example_pdf)) as pdf:
+        fonts = fonts_of(pdf)
+        assert fonts
+        for font in fonts:
+            assert re.fullmatch(r"/[A-Z]{6}\+Open-Sans(-Bold)?(-Italic)?", str(font.BaseFont))
+            descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+            program = descendant.FontDescriptor.get("/FontFile2")
+            assert program is not None, f"{font.BaseFont} is not embedded"
+            # The embedded program itself is the shipped Open Sans, not a look-alike.
+            ttf = TTFont(io.BytesIO(program.read_bytes()))
+            assert ttf["name"].getDebugName(1) == "Open Sans"
+
+
+def test_metadata_comes_from_the_letter_and_profile(example_pdf: bytes) -> None:
+    with pikepdf.open(io.BytesIO(example_pdf)) as pdf:
+        info = pdf.docinfo
+        assert str(info.Title) == f"Raadsinformatiebrief: {SUBJECT}"
+        assert str(info.Author) == "gemeente Coevorden"
+        assert str(info.Subject) == SUBJECT
+        assert str(pdf.Root.Lang) == "nl"
+        # The date of the example is unknown: no creation date, and none from the clock.
+        assert "/CreationDate" not in info
+        assert "/ModDate" not in info
+        assert "/ID" not in pdf.trailer
+
+
+def test_known_date_becomes_the_creation_date(workspace: Path) -> None:
+    brief, ws = brief_for(
+        workspace,
+        """
+        onderwerp: Een korte brief
+        datum: 2025-03-20
+        status: definitief
+        secties:
+          - tekst: Een zin.
+        """,
+    )
+    with pikepdf.open(io.BytesIO(render_pdf(brief, ws))) as pdf:
+        assert str(pdf.docinfo.CreationDate).startswith("D:20250320")
+
+
+def test_pdf_is_tagged_with_one_h1_and_the_logo_alt_text(
+    example: tuple[Brief, Workspace], example_pdf: bytes
+) -> None:
+    brief, _ = example
+    with pikepdf.open(io.BytesIO(example_pdf)) as pdf:
+        assert "/StructTreeRoot" in pdf.Root
+        assert bool(pdf.Root.MarkInfo.Marked) is True
+        elements = list(struct_elements(pdf))
+        kinds = [str(e.S) for e in elements]
+        figures = [e for e in elements if e.S == "/Figure"]
+        assert [str(f.Alt) for f in figures] == ["Logo gemeente Coevorden"]
+        assert kinds.count("/H1") == 1
+        sections = [b for b in brief.body if isinstance(b, Heading) and b.level == 2]
+        assert kinds.count("/H2") == len(sections) + 1  # the sections, and "Bijlagen"
+        assert {"/P", "/Table", "/TH", "/L", "/LI"} <= set(kinds)
+
+
+def test_text_has_every_heading_in_order_and_page_numbers(
+    example: tuple[Brief, Workspace], example_pdf: bytes
+) -> None:
+    brief, _ = example
+    pages = page_texts(example_pdf)
+    assert len(pages) == 2
+    assert "Pagina 1 van 2" in pages[0]
+    assert "Pagina 2 van 2" in pages[1]
+    text = "\n".join(pages)
+    for block in brief.body:
+        if isinstance(block, Heading):
+            assert " ".join(words(plain(block.spans))) in " ".join(words(text))
+    # The running header is furniture of later pages only; the letterhead of page 1 only.
+    assert "Postbus 2" in pages[0] and "Postbus 2" not in pages[1]
+    assert f"Coevorden · Raadsinformatiebrief · {SUBJECT}" in " ".join(words(pages[1]))
+
+
+def test_words_come_in_the_order_of_the_brief(
+    example: tuple[Brief, Workspace], example_pdf: bytes
+) -> None:
+    """The words of the letter (as the DOCX has them too) appear in this order in the PDF."""
+    brief, _ = example
+    pdf_words = words(" ".join(page_texts(example_pdf)))
+    position = 0
+    for word in words(brief.text()):
+        try:
+            position = pdf_words.index(word, position) + 1
+        except ValueError:
+            pytest.fail(f"{word!r} is missing or out of order after word {position} of the PDF")
+
+
+def test_signature_block_keeps_together_on_the_last_page(example_pdf: bytes) -> None:
+    last = " ".join(words(page_texts(example_pdf)[-1]))
+    for part in [
+        "Hoogachtend,",
+        "het college van burgemeester",
+        "de secretaris",
+        "K. Brinks",
+        "de burgemeester",
+        "R. Bergsma",
+        "Bijlagen",
+        "Jaarverslag 2024 Dutch TechZone",
+    ]:
+        assert part in last
+
+
+def test_same_brief_gives_the_same_bytes(
+    example: tuple[Brief, Workspace], example_pdf: bytes
+) -> None:
+    brief, ws = example
+    assert render_pdf(brief, ws) == example_pdf
+
+
+# --------------------------------------------------------------------------- concept
+
+
+def test_unknown_date_makes_a_concept_with_a_highlighted_placeholder(
+    example: tuple[Brief, Workspace], example_pdf: bytes
+) -> None:
+    brief, ws = example
+    assert brief.concept
+    for page in page_texts(example_pdf):
+        assert "CONCEPT" in page
+    assert '<span class="onbekend">[ONBEKEND: datum]</span>' in render_html(brief, ws)
+    assert "[ONBEKEND: datum]" in page_texts(example_pdf)[0]
+
+
+def test_final_letter_has_no_concept_mark(workspace: Path) -> None:
+    brief, ws = brief_for(
+        workspace,
+        """
+        onderwerp: Een definitieve brief
+        datum: 2025-03-20
+        status: definitief
+        secties:
+          - tekst: Een zin.
+        """,
+    )
+    assert not brief.concept
+    text = "\n".join(page_texts(render_pdf(brief, ws)))
+    assert "CONCEPT" not in text
+    assert "20 maart 2025" in text
+    assert 'class="onbekend"' not in render_html(brief, ws)
+
+
+def test_declared_concept_is_marked(workspace: Path) -> None:
+    brief, ws = brief_for(
+        workspace,
+        """
+        onderwerp: Een conceptbrief
+        datum: 2025-03-20
+        status: concept
+        secties:
+          - tekst: Een zin.
+        """,
+    )
+    assert "CONCEPT" in page_texts(render_pdf(brief, ws))[0]
+
+
+# --------------------------------------------------------------------------- letter text is data
+
+
+def test_markup_in_letter_text_is_shown_literally(workspace: Path) -> None:
+    brief, ws = brief_for(
+        workspace,
+        """
+        onderwerp: "Kosten & baten <b>vet</b> \\"citaat\\" 'enkel'"
+        datum: 2025-03-20
+        status: definitief
+        secties:
+          - kop: "Tekens & <script>"
+            tekst: |
+              Dit is geen plaatje: <img src="file:///etc/passwd"> en dit & < > " ' blijft staan.
+        """,
+    )
+    html = render_html(brief, ws)
+    assert '<img src="file:///etc/passwd">' not in html
+    assert "<b>vet</b>" not in html and "<script>" not in html
+    text = " ".join(words("\n".join(page_texts(render_pdf(brief, ws)))))
+    assert "Kosten & baten <b>vet</b> \"citaat\" 'enkel'" in text
+    assert "Tekens & <script>" in text
+    assert '<img src="file:///etc/passwd"> en dit & < > " \' blijft staan.' in text
+
+
+def test_blocks_get_their_html_structure(workspace: Path) -> None:
+    brief, ws = brief_for(
+        workspace,
+        """
+        onderwerp: Structuur
+        datum: 2025-03-20
+        status: definitief
+        secties:
+          - kop: Sectie
+            tekst: |
+              # Tussenkop
+
+              ## Kleinere kop
+
+              Tekst met **vet**, *cursief* en een [link](https://www.coevorden.nl)\\
+              na een harde regelovergang, en een [gevaarlijke link](javascript:alert(1)).
+
+              3. derde
+              4. vierde
+                 - genest
+
+              | Post | Bedrag |
+              |:-----|-------:|
+              | Huur | 1.200 |
+        """,
+    )
+    html = render_html(brief, ws)
+    # Markdown headings sit below the section heading (h2): # is h3, ## is h4.
+    assert "<h3>Tussenkop</h3>" in html and "<h4>Kleinere kop</h4>" in html
+    assert "<strong>vet</strong>" in html and "<em>cursief</em>" in html
+    assert '<a href="https://www.coevorden.nl">link</a><br>' in html
+    assert "javascript" not in html.split("<main>")[1].split("gevaarlijke link")[0]
+    assert '<ol start="3">' in html and "<ul><li><p>genest</p></li></ul>" in html
+    assert '<th scope="col" class="align-left">Post</th>' in html
+    assert '<td class="align-right">1.200</td>' in html
+    rendered = render_pdf(brief, ws, strict=True)
+    with pikepdf.open(io.BytesIO(rendered)) as pdf:
+        kinds = {str(e.S) for e in struct_elements(pdf)}
+        assert {"/H3", "/L", "/LI", "/Table", "/TH", "/TD", "/Link"} <= kinds
+        # Nested list markers too are drawn in Open Sans, not in a fallback system font.
+        assert {re.sub(r"^/[A-Z]{6}\+", "", str(f.BaseFont)) for f in fonts_of(pdf)} == {
+            "Open-Sans",
+            "Open-Sans-Bold",
+            "Open-Sans-Italic",
+            "Open-Sans-Bold-Italic",  # the h4
+        }
+    # The list counts on from its start (pdfium reads list markers after the text).
+    markers = [w for w in words(page_texts(rendered)[0]) if re.fullmatch(r"\d\.", w)]
+    assert markers == ["3.", "4."]
+
+
+def test_characters_outside_the_house_font_are_refused(workspace: Path) -> None:
+    brief, ws = brief_for(
+        workspace,
+        """
+        onderwerp: Pijlen
+        datum: 2025-03-20
+        secties:
+          - tekst: "Van A → B, met ☃."
+        """,
+    )
+    with pytest.raises(RenderError, match=r"'→' \(U\+2192\), '☃' \(U\+2603\)"):
+        render_pdf(brief, ws)
+
+
+# --------------------------------------------------------------------------- house style
+
+
+def test_a_gemeente_overrides_blocks_and_adds_style(workspace: Path) -> None:
+    folder = workspace / "templates" / "coevorden"
+    (folder / "letter.html.j2").write_text(
+        '{% extends "base/letter.html.j2" %}\n'
+        '{% block sender %}<p class="sender">Eigen afzender</p>{% endblock %}\n',
+        encoding="utf-8",
+    )
+    (folder / "style.css").write_text(".sender { color: #ff0000; }\n", encoding="utf-8")
+    brief, ws = brief_for(
+        workspace,
+        """
+        onderwerp: Eigen huisstijl
+        datum: 2025-03-20
+        status: definitief
+        secties:
+          - tekst: Een zin.
+        """,
+    )
+    first = page_texts(render_pdf(brief, ws, strict=True))[0]
+    assert "Eigen afzender" in first
+    assert "Postbus 2" not in first
+
+
+# --------------------------------------------------------------------------- assets
+
+
+def fetcher(ws_root: Path) -> AssetFetcher:
+    return AssetFetcher(SearchPath.of(Workspace(ws_root), "coevorden").asset_roots)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "https://example.org/logo.png",
+        "http://example.org/style.css",
+        "ftp://example.org/font.ttf",
+    ],
+)
+def test_fetcher_refuses_anything_outside_the_house_style(workspace: Path, url: str) -> None:
+    with pytest.raises(AssetError, match="house style"):
+        fetcher(workspace).fetch(url)
+
+
+def test_fetcher_refuses_other_folders_and_symlinks_out(workspace: Path) -> None:
+    templates = workspace / "templates"
+    (templates / "coevorden" / "link.png").symlink_to(workspace / "letters" / EXAMPLE.name)
+    f = fetcher(workspace)
+    for path in [
+        templates / "emmen" / "logo.png",  # another municipality's folder
+        workspace / "letters" / EXAMPLE.name,
+        templates / "coevorden" / "link.png",
+    ]:
+        with pytest.raises(AssetError, match="outside the folders"):
+            f.fetch(path.as_uri())
+    assert len(f.failures) == 3
+
+
+def test_fetcher_serves_the_house_style_and_data_urls(workspace: Path) -> None:
+    f = fetcher(workspace)
+    logo = f.fetch((workspace / "templates" / "coevorden" / "logo.png").as_uri())
+    assert logo.read()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert logo.content_type == "image/png"
+    assert f.fetch("data:text/plain,hallo").read() == b"hallo"
+    with pytest.raises(AssetError, match="does not exist"):
+        f.fetch((workspace / "templates" / "base" / "ontbreekt.png").as_uri())
+
+
+def test_an_asset_outside_the_allowed_folders_fails_the_render(workspace: Path) -> None:
+    (workspace / "templates" / "coevorden" / "letter.html.j2").write_text(
+        '{% extends "base/letter.html.j2" %}\n'
+        '{% block logo %}<img src="file:///etc/passwd" alt="x">{% endblock %}\n',
+        encoding="utf-8",
+    )
+    brief, ws = brief_for(
+        workspace,
+        """
+        onderwerp: Ongeoorloofd
+        datum: 2025-03-20
+        secties:
+          - tekst: Een zin.
+        """,
+    )
+    with pytest.raises(AssetError, match="/etc/passwd"):
+        render_pdf(brief, ws)
+
+
+def test_a_stylesheet_asset_outside_the_folders_fails_the_render(workspace: Path) -> None:
+    (workspace / "templates" / "coevorden" / "style.css").write_text(
+        '@font-face { font-family: X; src: url("file:///etc/passwd"); }\n', encoding="utf-8"
+    )
+    brief, ws = brief_for(
+        workspace,
+        """
+        onderwerp: Ongeoorloofd lettertype
+        datum: 2025-03-20
+        secties:
+          - tekst: Een zin.
+        """,
+    )
+    with pytest.raises(AssetError, match="/etc/passwd"):
+        render_pdf(brief, ws)
+
+
+def test_a_logo_gone_after_loading_is_an_asset_error(workspace: Path) -> None:
+    # The workspace checks the logo when it loads the profile; the renderer checks it again.
+    brief, ws = brief_for(
+        workspace,
+        """
+        onderwerp: Zonder logo
+        datum: 2025-03-20
+        secties:
+          - tekst: Een zin.
+        """,
+    )
+    (workspace / "templates" / "coevorden" / "logo.png").unlink()
+    with pytest.raises(AssetError, match=r"logo\.png, which does not exist"):
+        render_pdf(brief, ws)
