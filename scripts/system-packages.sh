@@ -4,7 +4,7 @@
 #   scripts/system-packages.sh test     also qpdf, poppler-utils and LibreOffice Writer, which
 #                                       the tests use as outside judges of our files
 set -euo pipefail
-need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig)
+need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig)
 if [ "${1:-render}" = "test" ]; then
   need+=(qpdf poppler-utils libreoffice-writer-nogui)
 fi
