@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from docx.document import Document
     from docx.section import _Footer, _Header
-    from docx.table import _Cell
+    from docx.table import Table, _Cell, _Row
     from docx.text.paragraph import Paragraph
 
 #: The zip timestamp of every entry: the earliest date a zip file can hold.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 #: Creation date of the template itself (the rendered letter gets its own date).
-TEMPLATE_DATE = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
+TEMPLATE_DATE = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 
 #: Width of the text column in twentieths of a point: A4 (11906) minus 2 x 25 mm (1417).
 TEXT_WIDTH_TWIPS = 11906 - 2 * 1417
@@ -71,7 +71,7 @@ def _list_style(style_id: str, name: str, indent: int, num_id: int | None, ilvl:
         if num_id is not None
         else ""
     )
-    hanging = '' if num_id is None else ' w:hanging="357"'
+    hanging = "" if num_id is None else ' w:hanging="357"'
     return f"""
   <w:style w:type="paragraph" w:styleId="{style_id}">
     <w:name w:val="{name}"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/>
@@ -97,7 +97,9 @@ def styles_xml() -> str:
         _list_style(sid, name, 357 * (depth + 1), num, depth)
         for kind, num in (("Bullet", NUM_BULLET), ("Number", NUM_DECIMAL), ("Continue", None))
         for depth, (sid, name) in enumerate(
-            (f"List{kind}", f"List {kind}") if d == 0 else (f"List{kind}{d + 1}", f"List {kind} {d + 1}")
+            (f"List{kind}", f"List {kind}")
+            if d == 0
+            else (f"List{kind}{d + 1}", f"List {kind} {d + 1}")
             for d in range(3)
         )
     )
@@ -137,12 +139,12 @@ def styles_xml() -> str:
   </w:style>
   <w:style w:type="paragraph" w:styleId="Footer">
     <w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/>
-    <w:pPr><w:jc w:val="right"/><w:spacing w:after="0"/></w:pPr>
+    <w:pPr><w:spacing w:after="0"/><w:jc w:val="right"/></w:pPr>
     <w:rPr><w:color w:val="{_GREY}"/><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr>
   </w:style>
   <w:style w:type="paragraph" w:customStyle="1" w:styleId="Afzender">
     <w:name w:val="Afzender"/><w:basedOn w:val="Header"/><w:qFormat/>
-    <w:pPr><w:jc w:val="right"/><w:spacing w:line="240" w:lineRule="auto"/></w:pPr>
+    <w:pPr><w:spacing w:line="240" w:lineRule="auto"/><w:jc w:val="right"/></w:pPr>
     <w:rPr><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr>
   </w:style>
   <w:style w:type="paragraph" w:customStyle="1" w:styleId="Adressering">
@@ -209,7 +211,11 @@ def _levels(bullet: bool) -> str:
             f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
             f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
             f'<w:pPr><w:ind w:left="{357 * (ilvl + 1)}" w:hanging="357"/></w:pPr>'
-            + ('<w:rPr><w:rFonts w:ascii="Open Sans" w:hAnsi="Open Sans"/></w:rPr>' if bullet else "")
+            + (
+                '<w:rPr><w:rFonts w:ascii="Open Sans" w:hAnsi="Open Sans"/></w:rPr>'
+                if bullet
+                else ""
+            )
             + "</w:lvl>"
         )
     return "".join(out)
@@ -239,13 +245,21 @@ def settings_xml() -> str:
   <w:hyphenationZone w:val="425"/>
   <w:characterSpacingControl w:val="doNotCompress"/>
   <w:compat>
-    <w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/>
+    <w:compatSetting w:name="compatibilityMode"
+      w:uri="http://schemas.microsoft.com/office/word" w:val="15"/>
   </w:compat>
   <w:themeFontLang w:val="nl-NL"/>
   <w:decimalSymbol w:val=","/>
   <w:listSeparator w:val=";"/>
 </w:settings>"""
 
+
+#: Open Sans is not on every PC: the family and pitch let Word pick a similar sans-serif.
+_FONT_TABLE_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:fonts {_W}>
+  <w:font w:name="Open Sans"><w:panose1 w:val="020B0606030504020204"/><w:charset w:val="00"/>
+    <w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font>
+</w:fonts>""".encode()
 
 _APP_XML = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>dtz-letters</Application><DocSecurity>0</DocSecurity></Properties>"""
@@ -285,6 +299,9 @@ def _replace_package_parts(doc: Document) -> None:
             del package_rels[rid]
         elif rel.reltype == RT.EXTENDED_PROPERTIES:
             rel.target_part._blob = _APP_XML
+    for rel in part.rels.values():
+        if rel.reltype == RT.FONT_TABLE:
+            rel.target_part._blob = _FONT_TABLE_XML
     part._styles_part._element = parse_xml(styles_xml().encode())
     part.numbering_part._element = parse_xml(numbering_xml().encode())
     part._settings_part._element = parse_xml(settings_xml().encode())
@@ -316,7 +333,7 @@ def _first_page_header(header: _Header) -> None:
     header.is_linked_to_previous = False
     half = TEXT_WIDTH_TWIPS // 2
     table = header.add_table(1, 2, Twips(TEXT_WIDTH_TWIPS))
-    _fixed_widths(table, [half, TEXT_WIDTH_TWIPS - half], cell_margin_zero=True)
+    _fixed_widths(table, [half, TEXT_WIDTH_TWIPS - half], cell_margin_zero=True, right_margin=0)
     logo_cell, sender_cell = table.rows[0].cells
     _set_text(logo_cell.paragraphs[0], "{{ logo }}", style="Header")
     _tag_paragraph(sender_cell.paragraphs[0], "{%p for regel in afzender %}")
@@ -375,7 +392,7 @@ def _field(p: Paragraph, instruction: str, shown: str) -> None:
 
 
 def _body(doc: Document) -> None:
-    from docx.shared import Pt, Twips
+    from docx.shared import Twips
 
     body = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
     _set_text(body, "{{ aan }}", style="Adressering")
@@ -388,22 +405,62 @@ def _body(doc: Document) -> None:
     doc.add_paragraph("{{ aanhef }}")
     doc.add_paragraph("{{p body }}")
 
-    # The signature block: every paragraph keeps with the next, so the closing, the college,
-    # the signatories and the attachments never split over two pages.
-    slot = doc.add_paragraph("{{ slot }}", style="Ondertekening")
+    _signature_block(doc)
+
+
+def _signature_block(doc: Document) -> None:
+    """The closing, the college, the signatories and the attachments, on one page.
+
+    Every paragraph keeps with the next (Word honours that across tables), and the whole block
+    sits in one borderless table row that may not split: LibreOffice ignores keep-with-next
+    after a table, but never breaks such a row.
+    """
+    from docx.shared import Pt
+
+    frame = doc.add_table(1, 1)
+    frame.autofit = False
+    _fixed_widths(frame, [TEXT_WIDTH_TWIPS], cell_margin_zero=True, right_margin=0)
+    _cant_split(frame.rows[0])
+    cell = frame.rows[0].cells[0]
+    slot = cell.paragraphs[0]
+    _set_text(slot, "{{ slot }}", style="Ondertekening")
     slot.paragraph_format.space_before = Pt(8)
-    doc.add_paragraph("{{ college }}", style="Ondertekening").paragraph_format.space_after = Pt(6)
-    _signature_table(doc)
-    doc.add_paragraph("{%p if bijlagen %}", style="Ondertekening")
-    label = doc.add_paragraph(style="Ondertekening")
+    cell.add_paragraph("{{ college }}", style="Ondertekening").paragraph_format.space_after = Pt(6)
+    _signature_table(cell)
+    # python-docx puts an empty paragraph after a nested table (a cell must end with one);
+    # it moves to the end of the cell below, where it closes the block.
+    closing = cell.paragraphs[-1]
+    cell.add_paragraph("{%p if bijlagen %}", style="Ondertekening")
+    label = cell.add_paragraph(style="Ondertekening")
     label.paragraph_format.space_before = Pt(18)
     label.add_run("Bijlagen").bold = True
-    doc.add_paragraph("{%p for bijlage in bijlagen %}", style="Ondertekening")
-    item = doc.add_paragraph("{{ bijlage }}", style="List Number")
+    cell.add_paragraph("{%p for bijlage in bijlagen %}", style="Ondertekening")
+    item = cell.add_paragraph("{{ bijlage }}", style="List Number")
     _number(item, NUM_BIJLAGEN)
-    item.paragraph_format.keep_with_next = True
-    doc.add_paragraph("{%p endfor %}", style="Ondertekening")
-    doc.add_paragraph("{%p endif %}", style="Ondertekening")
+    cell.add_paragraph("{%p endfor %}", style="Ondertekening")
+    cell.add_paragraph("{%p endif %}", style="Ondertekening")
+    cell._tc.append(closing._p)
+    for p in cell.paragraphs:
+        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.keep_together = True
+    _tiny(closing)
+    # A document ends with a paragraph; kept tiny so it never spills onto a page of its own.
+    _tiny(doc.add_paragraph(style="Ondertekening"))
+
+
+def _tiny(p: Paragraph) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+    p.paragraph_format.line_spacing = Pt(1)
+    p.paragraph_format.keep_with_next = False
+    mark = OxmlElement("w:rPr")  # the paragraph mark's own size; rPr is last in pPr
+    p._p.get_or_add_pPr().append(mark)
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")
+    mark.append(size)
 
 
 def _reference_table(doc: Document) -> None:
@@ -419,13 +476,13 @@ def _reference_table(doc: Document) -> None:
     _tag_paragraph(table.rows[2].cells[0].paragraphs[0], "{%tr endfor %}")
 
 
-def _signature_table(doc: Document) -> None:
+def _signature_table(container: _Cell) -> None:
     from docx.shared import Pt
 
     # Three template cells: the loop tags take the outer two, the middle one is repeated per
     # signatory; docxtpl then fits the grid to the number of signatories.
     third = TEXT_WIDTH_TWIPS // 3
-    table = doc.add_table(1, 3)
+    table = container.add_table(1, 3)
     table.autofit = False
     _fixed_widths(table, [third, third, TEXT_WIDTH_TWIPS - 2 * third], True)
     _cant_split(table.rows[0])
@@ -445,20 +502,21 @@ def _cell_keep_together(cell: _Cell) -> None:
         p.paragraph_format.keep_together = True
 
 
-def _cant_split(row: object) -> None:
+def _cant_split(row: _Row) -> None:
     from docx.oxml import OxmlElement
 
-    tr = row._tr  # type: ignore[attr-defined]
-    tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
-def _fixed_widths(table: object, widths: list[int], cell_margin_zero: bool) -> None:
+def _fixed_widths(
+    table: Table, widths: list[int], cell_margin_zero: bool, right_margin: int = 113
+) -> None:
     """Fixed layout with exact column widths; the outer cell margins at zero align the text."""
     from docx.oxml import OxmlElement, parse_xml
     from docx.oxml.ns import qn
     from docx.shared import Twips
 
-    tbl = table._tbl  # type: ignore[attr-defined]
+    tbl = table._tbl
     tbl_pr = tbl.tblPr
     for tag in ("w:tblW", "w:tblLayout", "w:tblCellMar", "w:tblStyle", "w:tblLook"):
         for el in tbl_pr.findall(qn(tag)):
@@ -471,12 +529,12 @@ def _fixed_widths(table: object, widths: list[int], cell_margin_zero: bool) -> N
         tbl_pr.append(
             parse_xml(
                 f'<w:tblCellMar {_W}><w:left w:w="0" w:type="dxa"/>'
-                f'<w:right w:w="113" w:type="dxa"/></w:tblCellMar>'
+                f'<w:right w:w="{right_margin}" w:type="dxa"/></w:tblCellMar>'
             )
         )
     for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(width))
-    for row in table.rows:  # type: ignore[attr-defined]
+    for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Twips(width)
 
@@ -499,15 +557,42 @@ def _tag_paragraph(p: Paragraph, tag: str) -> None:
 
 
 def _core_properties(doc: Document) -> None:
-    props = doc.core_properties
     # Left empty on purpose: docxtpl renders core properties as templates, and the renderer
-    # sets them after rendering, from the letter, so letter text never reaches Jinja.
-    props.title = props.subject = props.keywords = props.comments = ""
-    props.category = props.identifier = props.content_status = ""
-    props.author = props.last_modified_by = "dtz-letters"
-    props.language = "nl-NL"
-    props.revision = 1
-    props.created = props.modified = TEMPLATE_DATE.replace(tzinfo=None)
+    # replaces them after rendering, from the letter, so letter text never reaches Jinja.
+    set_core_properties(doc, {"dc:creator": "dtz-letters", "dc:language": "nl-NL"}, TEMPLATE_DATE)
+
+
+_CORE_NS = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
+
+
+def set_core_properties(doc: Document, values: dict[str, str], when: dt.datetime) -> None:
+    """Write docProps/core.xml whole: ``{"dc:title": ...}`` plus created/modified ``when``.
+
+    Not through python-docx's API: importing docxcompose (docxtpl's sub-documents) rebinds
+    python-docx's "cp" prefix to the custom-properties namespace, after which python-docx
+    writes cp:keywords, cp:revision and the like in the wrong namespace.
+    """
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+    from lxml import etree
+
+    root = etree.Element(f"{{{_CORE_NS['cp']}}}coreProperties", nsmap=_CORE_NS)
+    for name, value in values.items():
+        prefix, local = name.split(":")
+        etree.SubElement(root, f"{{{_CORE_NS[prefix]}}}{local}").text = value
+    stamp = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for local in ("created", "modified"):
+        el = etree.SubElement(root, f"{{{_CORE_NS['dcterms']}}}{local}")
+        el.set(f"{{{_CORE_NS['xsi']}}}type", "dcterms:W3CDTF")
+        el.text = stamp
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    part = doc.part.package.part_related_by(RT.CORE_PROPERTIES)
+    part._element = parse_xml(xml)
 
 
 def repack(data: bytes) -> bytes:

@@ -1,0 +1,512 @@
+"""Render a ``Brief`` to DOCX through the Word template of its house style.
+
+The template (``templates/<slug>/letter.docx``, else ``templates/base/letter.docx``, built by
+``_docx_template.py``) holds the layout and the docxtpl tags; the letter only ever arrives as
+context values. The body is built with python-docx as a docxtpl sub-document from the block
+model, so headings, lists, tables and links are real Word structures.
+
+Safety, by construction:
+
+* autoescape is on and every value passes :func:`_xml_value`, which also writes ``{`` and ``}``
+  as character references: letter text such as ``{{ 7*7 }}`` cannot look like a Jinja tag to
+  docxtpl's post-processing, and any ``{{``/``{%`` left in the rendered XML can only come from
+  the template, which :class:`_LetterTemplate` refuses;
+* characters XML 1.0 cannot hold are refused before anything is rendered;
+* the core properties are set after rendering (docxtpl renders them as templates otherwise).
+
+The output is reproducible: dates come from the letter, and the zip is written with fixed
+entry dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._document import Block, Heading, Inline, ListBlock, Paragraph, Table
+from ._docx_template import (
+    ABSTRACT_DECIMAL,
+    NUM_BULLET,
+    TEXT_WIDTH_TWIPS,
+    repack,
+    set_core_properties,
+)
+from .errors import AssetError, RenderError, TemplateError, display_path
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.oxml.numbering import CT_Numbering
+    from docx.parts.document import DocumentPart
+    from docx.text.paragraph import Paragraph as DocxParagraph
+    from docxtpl import DocxTemplate  # type: ignore[import-untyped]
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    from ._compose import Brief
+    from ._workspace import Workspace
+
+#: Characters XML 1.0 cannot hold (C0 controls but tab, newline, carriage return; surrogates;
+#: the two non-characters U+FFFE and U+FFFF).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: What a Jinja tag leaves behind when the template did not render it.
+_JINJA_TAG = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+#: Creation date written when the letter has no date yet (and SOURCE_DATE_EPOCH is unset).
+_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+_LOGO_HEIGHT_MM = 16
+
+
+def render_docx(brief: Brief, workspace: Workspace) -> bytes:
+    """The letter as DOCX bytes, the same bytes for the same input."""
+    _refuse_forbidden_characters(brief)
+    template_path = _template_path(brief, workspace)
+    tpl = _LetterTemplate(io.BytesIO(_template_bytes(template_path)), template_path)
+    doc = tpl.get_docx()
+    if template_path.parent == workspace.base:
+        _apply_profile_style(doc, brief)
+    context = _context(tpl, brief)
+    from jinja2 import TemplateError as JinjaError
+
+    try:
+        tpl.render(context, jinja_env=docx_environment(), autoescape=True)
+    except JinjaError as exc:  # the letter is only context values: the template is at fault
+        raise TemplateError(
+            f"The Word template {display_path(template_path)} could not be rendered: {exc}."
+        ) from exc
+    _set_core_properties(doc, brief)
+    out = io.BytesIO()
+    tpl.save(out)
+    return repack(out.getvalue())
+
+
+def docx_environment() -> Environment:
+    """The Jinja environment for Word templates: a new one per render, as docxtpl alters it."""
+    from jinja2 import Environment, StrictUndefined
+
+    return Environment(undefined=StrictUndefined, autoescape=True, finalize=_xml_value)
+
+
+def _xml_value(value: object) -> Markup:
+    """A context value as XML text: escaped, with braces as character references."""
+    from markupsafe import Markup, escape
+
+    # Sub-documents and images are XML already (they have __html__); everything else is text.
+    xml = str(value.__html__()) if hasattr(value, "__html__") else str(escape(value))
+    return Markup(xml.replace("{", "&#123;").replace("}", "&#125;"))
+
+
+# --------------------------------------------------------------------------- input checks
+
+
+def _refuse_forbidden_characters(brief: Brief) -> None:
+    texts: dict[str, str] = {
+        "the letter text": brief.text(),
+        "the sender lines": "\n".join(brief.sender_lines),
+        "the document type": brief.documenttype,
+        "the municipality's name": brief.gemeente,
+        "the logo's alternative text": brief.profile.profile.logo.alt,
+    }
+
+    def hrefs(blocks: tuple[Block, ...]) -> list[str]:
+        out: list[str] = []
+        for b in blocks:
+            if isinstance(b, ListBlock):
+                out += [h for item in b.items for h in hrefs(item.blocks)]
+            elif isinstance(b, Table):
+                out += [
+                    s.href
+                    for cell in (*b.header, *(c for r in b.rows for c in r))
+                    for s in cell
+                    if s.href
+                ]
+            else:
+                out += [s.href for s in b.spans if s.href]
+        return out
+
+    texts["a link"] = "\n".join(hrefs(brief.body))
+    for where, text in texts.items():
+        found = _FORBIDDEN.search(text)
+        if found:
+            raise RenderError(
+                f"Letter {brief.name!r} for {brief.gemeente} holds the control character "
+                f"U+{ord(found.group()):04X} in {where}, which a DOCX file cannot contain; "
+                "remove it from the letter."
+            )
+
+
+# --------------------------------------------------------------------------- template
+
+
+def _template_path(brief: Brief, workspace: Workspace) -> Path:
+    own = workspace.templates / brief.slug / "letter.docx"
+    path = own if own.is_file() else workspace.base / "letter.docx"
+    if not path.is_file():
+        raise AssetError(
+            f"The Word template {display_path(path)} is missing; "
+            "regenerate it with: python -m dtz_letters._docx_template."
+        )
+    return path
+
+
+def _template_bytes(path: Path) -> bytes:
+    stat = path.stat()
+    return _read_cached(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _read_cached(path: Path, mtime_ns: int, size: int) -> bytes:
+    # Keyed on modification time and size, so an edited template is read again.
+    return path.read_bytes()
+
+
+@cache
+def _template_class() -> type[DocxTemplate]:
+    from docxtpl import DocxTemplate
+
+    class LetterTemplate(DocxTemplate):  # type: ignore[misc]
+        """A DocxTemplate that refuses to leave a Jinja tag unrendered."""
+
+        def __init__(self, source: io.BytesIO, path: Path) -> None:
+            super().__init__(source)
+            self.path = path
+
+        def render_xml_part(
+            self, src_xml: str, part: Any, context: Any, jinja_env: Any = None
+        ) -> str:
+            xml: str = super().render_xml_part(src_xml, part, context, jinja_env)
+            # Values write braces as character references (see _xml_value), so a tag here
+            # comes from the template: split over runs, misspelt, or escaped the docxtpl way.
+            tag = _JINJA_TAG.search(xml)
+            if tag:
+                text = re.sub(r"<[^>]+>", "", xml[max(0, tag.start() - 200) : tag.end() + 200])
+                raise TemplateError(
+                    f"The Word template {display_path(self.path)} left the Jinja tag "
+                    f"{tag.group()!r} unrendered in {part.partname} (near {text.strip()!r}); "
+                    "retype the tag in one go so Word keeps it in a single run."
+                )
+            return xml
+
+        def fix_tables(self, xml: str) -> Any:
+            # docxtpl's own version parses with recover=True (malformed XML would silently
+            # lose text) and counts the rows of nested tables as rows of the outer one.
+            from lxml import etree
+
+            try:
+                tree = etree.fromstring(xml)
+            except etree.XMLSyntaxError as exc:
+                raise TemplateError(
+                    f"The Word template {display_path(self.path)} produced malformed XML: {exc}."
+                ) from None
+            for tbl in tree.iter(_qn("w:tbl")):
+                _fit_grid(tbl)
+            return tree
+
+    return LetterTemplate
+
+
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return str(qn(tag))
+
+
+def _fit_grid(tbl: Any) -> None:
+    """Make a table's grid match its cells after a column loop, keeping its total width."""
+    rows = tbl.findall(_qn("w:tr"))
+    spans = [[_span(tc) for tc in tr.findall(_qn("w:tc"))] for tr in rows]
+    ncols = max((sum(row) for row in spans), default=0)
+    grid = tbl.find(_qn("w:tblGrid"))
+    if grid is None or ncols == 0:
+        return
+    cols = grid.findall(_qn("w:gridCol"))
+    if len(cols) == ncols:
+        return
+    total = sum(int(float(c.get(_qn("w:w"), "0"))) for c in cols)
+    for c in cols:
+        grid.remove(c)
+    width = total // ncols
+    for _ in range(ncols):
+        etree_col = grid.makeelement(_qn("w:gridCol"), {_qn("w:w"): str(width)})
+        grid.append(etree_col)
+    for tr, row in zip(rows, spans, strict=True):
+        for tc, span in zip(tr.findall(_qn("w:tc")), row, strict=True):
+            tc_w = tc.find(f"{_qn('w:tcPr')}/{_qn('w:tcW')}")
+            if tc_w is not None:
+                tc_w.set(_qn("w:w"), str(width * span))
+                tc_w.set(_qn("w:type"), "dxa")
+
+
+def _span(tc: Any) -> int:
+    span = tc.find(f"{_qn('w:tcPr')}/{_qn('w:gridSpan')}")
+    return int(span.get(_qn("w:val"))) if span is not None else 1
+
+
+def _LetterTemplate(source: io.BytesIO, path: Path) -> DocxTemplate:
+    return _template_class()(source, path)
+
+
+def _apply_profile_style(doc: Document, brief: Brief) -> None:
+    """The shared template in the municipality's font and colours (from its profile)."""
+    from docx.oxml.ns import qn
+    from docx.shared import RGBColor
+
+    p = brief.profile.profile
+    styles = doc.styles.element
+    defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if defaults is not None:
+        fonts = defaults.find(qn("w:rFonts"))
+        if fonts is not None:
+            for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+                fonts.set(qn(attr), p.lettertype)
+        colour = defaults.find(qn("w:color"))
+        if colour is not None:
+            colour.set(qn("w:val"), p.kleuren.tekst.lstrip("#").upper())
+    accent = RGBColor.from_string(p.kleuren.accent.lstrip("#").upper())
+    for level in range(1, 7):
+        doc.styles[f"Heading {level}"].font.color.rgb = accent
+
+
+# --------------------------------------------------------------------------- context
+
+
+def _context(tpl: DocxTemplate, brief: Brief) -> dict[str, Any]:
+    return {
+        "gemeente": brief.gemeente,
+        "documenttype": brief.documenttype,
+        "concept": brief.concept,
+        "logo": _logo(tpl, brief),
+        "afzender": list(brief.sender_lines),
+        "kopregel": " · ".join((brief.gemeente, brief.documenttype, brief.onderwerp)),
+        "aan": brief.aan,
+        "referentie": [{"label": k, "waarde": v} for k, v in brief.reference_rows()],
+        "onderwerp": brief.onderwerp,
+        "aanhef": brief.aanhef,
+        "body": _body(tpl, brief.body),
+        "slot": brief.slot,
+        "college": brief.college,
+        "ondertekenaars": [{"functie": s.functie, "naam": s.naam} for s in brief.ondertekenaars],
+        "bijlagen": list(brief.bijlagen),
+    }
+
+
+def _logo(tpl: DocxTemplate, brief: Brief) -> object:
+    from docx.shared import Mm
+
+    loaded = brief.profile
+    folder = loaded.folder.resolve()
+    path = (folder / loaded.profile.logo.bestand).resolve()
+    if not path.is_relative_to(folder):
+        raise AssetError(
+            f"The logo {loaded.profile.logo.bestand!r} in {display_path(loaded.file)} lies "
+            f"outside {display_path(folder)}; put the logo in the municipality's folder."
+        )
+    if not path.is_file():
+        raise AssetError(
+            f"The logo {display_path(path)} named in {display_path(loaded.file)} is missing."
+        )
+    return _logo_class()(tpl, str(path), height=Mm(_LOGO_HEIGHT_MM), alt=loaded.profile.logo.alt)
+
+
+@cache
+def _logo_class() -> type:
+    from docxtpl import InlineImage
+
+    class LogoImage(InlineImage):  # type: ignore[misc]
+        """An InlineImage with alternative text (docxtpl's own leaves wp:docPr/@descr out)."""
+
+        def __init__(self, tpl: DocxTemplate, path: str, height: int, alt: str) -> None:
+            super().__init__(tpl, path, height=height)
+            self.alt = alt
+
+        def _insert_image(self) -> str:
+            inline = self.tpl.current_rendering_part.new_pic_inline(
+                self.image_descriptor, self.width, self.height
+            )
+            for el in inline.xpath(".//wp:docPr | .//pic:cNvPr"):
+                el.set("descr", self.alt)
+            # The same run surgery as docxtpl's: close the tag's run, add one with the drawing.
+            return (
+                f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+                '<w:t xml:space="preserve">'
+            )
+
+    return LogoImage
+
+
+# --------------------------------------------------------------------------- body
+
+
+def _body(tpl: DocxTemplate, blocks: tuple[Block, ...]) -> object:
+    subdoc = tpl.new_subdoc()
+    main: DocumentPart = tpl.get_docx().part
+    writer = _BodyWriter(subdoc, main, main.numbering_part.element)
+    writer.blocks(blocks, depth=0)
+    return subdoc
+
+
+class _BodyWriter:
+    """Writes blocks into a sub-document that shares the main document's part.
+
+    Sharing the part means style names, numbering definitions and hyperlink relationships
+    resolve against the letter itself.
+    """
+
+    def __init__(self, doc: Any, part: DocumentPart, numbering: CT_Numbering) -> None:
+        self.doc = doc
+        self.part = part
+        self.numbering = numbering
+
+    def blocks(self, blocks: tuple[Block, ...], depth: int) -> None:
+        for block in blocks:
+            self.block(block, depth, style=None)
+
+    def block(self, block: Block, depth: int, style: str | None) -> None:
+        if isinstance(block, Heading):
+            # Level 1 is the subject line; the body's headings start at 2.
+            p = self.doc.add_paragraph(style=f"Heading {min(max(block.level, 2), 6)}")
+            self.spans(p, block.spans)
+        elif isinstance(block, Paragraph):
+            self.spans(self.doc.add_paragraph(style=style), block.spans)
+        elif isinstance(block, ListBlock):
+            self.list(block, depth)
+        else:
+            self.table(block)
+
+    def list(self, block: ListBlock, depth: int) -> None:
+        level = min(depth, 8)
+        if block.ordered:
+            num_id = self.new_num(level, block.start)
+            style = _list_style("Number", depth)
+        else:
+            num_id, style = NUM_BULLET, _list_style("Bullet", depth)
+        for item in block.items:
+            numbered = False
+            for inner in item.blocks:
+                if not numbered and isinstance(inner, Paragraph | Heading):
+                    p = self.doc.add_paragraph(style=style)
+                    _number(p, num_id, level)
+                    self.spans(p, inner.spans)
+                elif isinstance(inner, ListBlock):
+                    if not numbered:  # an item that starts with a list still gets its mark
+                        _number(self.doc.add_paragraph(style=style), num_id, level)
+                    self.list(inner, depth + 1)
+                else:
+                    self.block(inner, depth, style=_list_style("Continue", depth))
+                numbered = True
+
+    def new_num(self, level: int, start: int) -> int:
+        """A new w:num for one ordered list, so that each list starts at its own number."""
+        num = self.numbering.add_num(ABSTRACT_DECIMAL)  # type: ignore[no-untyped-call]
+        num.add_lvlOverride(ilvl=level).add_startOverride(start)
+        return int(num.numId)
+
+    def table(self, block: Table) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.oxml import OxmlElement, parse_xml
+        from docx.oxml.ns import nsdecls, qn
+        from docx.shared import Twips
+
+        rows = ([block.header] if block.header else []) + list(block.rows)
+        ncols = max(len(r) for r in rows)
+        table = self.doc.add_table(len(rows), ncols)
+        table.style = self.doc.styles["Brieftabel"]
+        tbl_pr = table._tbl.tblPr
+        width = tbl_pr.find(qn("w:tblW"))
+        if width is not None:
+            tbl_pr.remove(width)
+        tbl_pr.find(qn("w:tblStyle")).addnext(
+            parse_xml(f'<w:tblW {nsdecls("w")} w:w="5000" w:type="pct"/>')
+        )
+        col_width = TEXT_WIDTH_TWIPS // ncols
+        for col in table._tbl.tblGrid.findall(qn("w:gridCol")):
+            col.set(qn("w:w"), str(col_width))
+        for r, (row, cells) in enumerate(zip(table.rows, rows, strict=True)):
+            header = bool(block.header) and r == 0
+            tr_pr = row._tr.get_or_add_trPr()
+            tr_pr.append(OxmlElement("w:cantSplit"))
+            if header:
+                # Repeats on every page the table spans, and marks the header for assistive tech.
+                tr_pr.append(OxmlElement("w:tblHeader"))
+            for c, cell in enumerate(row.cells):
+                cell.width = Twips(col_width)
+                p = cell.paragraphs[0]
+                p.style = self.doc.styles["Tabeltekst"]
+                align = block.align[c] if c < len(block.align) else None
+                if align in ("left", "center", "right"):
+                    p.alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
+                if c < len(cells):
+                    self.spans(p, cells[c], bold=header)
+
+    def spans(self, p: DocxParagraph, spans: Inline, bold: bool = False) -> None:
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        link: Any = None
+        link_href: str | None = None
+        for span in spans:
+            if span.line_break:
+                p.add_run().add_break()
+                link = None
+                continue
+            run = p.add_run(span.text)  # python-docx turns \n and \t into w:br and w:tab
+            if span.bold or bold:
+                run.bold = True
+            if span.italic:
+                run.italic = True
+            if span.href is None:
+                link = None
+                continue
+            run.style = self.doc.styles["Hyperlink"]
+            if link is None or link_href != span.href:
+                rid = self.part.relate_to(span.href, RT.HYPERLINK, is_external=True)
+                link, link_href = OxmlElement("w:hyperlink"), span.href
+                link.set(qn("r:id"), rid)
+                run._r.addprevious(link)
+            link.append(run._r)
+
+
+def _list_style(kind: str, depth: int) -> str:
+    return f"List {kind}" if depth == 0 else f"List {kind} {min(depth, 2) + 1}"
+
+
+def _number(p: DocxParagraph, num_id: int, level: int) -> None:
+    num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = num_id
+
+
+# --------------------------------------------------------------------------- properties
+
+
+def _set_core_properties(doc: Document, brief: Brief) -> None:
+    p = brief.profile.profile
+    values = {
+        "dc:title": brief.onderwerp,
+        "dc:subject": f"{brief.documenttype} van de {p.officiele_naam}",
+        "dc:creator": p.officiele_naam,
+        "cp:keywords": "; ".join(
+            k for k in (brief.documenttype, brief.gemeente, brief.kenmerk) if k
+        ),
+        "cp:lastModifiedBy": p.officiele_naam,
+        "cp:revision": "1",
+        "dc:language": "nl-NL",
+        "cp:contentStatus": "Concept" if brief.concept else "Definitief",
+    }
+    if brief.kenmerk:
+        values["dc:identifier"] = brief.kenmerk
+    set_core_properties(doc, values, _document_date(brief))
+
+
+def _document_date(brief: Brief) -> dt.datetime:
+    """The letter's date; without one SOURCE_DATE_EPOCH or a fixed epoch, never the clock."""
+    if brief.datum is not None:
+        return dt.datetime.combine(brief.datum, dt.time(), dt.UTC)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return _EPOCH

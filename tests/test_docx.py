@@ -1,0 +1,440 @@
+"""The DOCX renderer, through real docxtpl and python-docx (and LibreOffice when installed)."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from dtz_letters._compose import Brief, for_gemeente
+from dtz_letters._document import Heading, Paragraph, plain
+from dtz_letters._docx import render_docx
+from dtz_letters._load import read_letter
+from dtz_letters._workspace import Workspace
+from dtz_letters.errors import RenderError, TemplateError
+from tests.conftest import EXAMPLE, REPO
+
+NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+}
+
+# Fields that go through the profile-value sandbox need {% raw %} to keep a literal {{ 7*7 }}.
+RAW = "{% raw %}{{ 7*7 }}{% endraw %}"
+NASTY = "& < > \" ' <script>alert(1)</script>"
+
+LISTS_LETTER = """\
+onderwerp: Twee genummerde lijsten
+datum: 2025-03-20
+status: definitief
+secties:
+  - kop: Eerste lijst
+    tekst: |
+      1. een
+      2. twee
+         - genest punt
+      3. drie
+
+      Tussen de lijsten.
+
+      1. opnieuw een
+      2. opnieuw twee
+
+      Nog een alinea.
+
+      4. vier
+      5. vijf
+  - kop: Tabel en link
+    tekst: |
+      Zie [de site](https://www.coevorden.nl/a?b=1&c=2) en **vet** en *cursief*.
+
+      | Onderdeel | Bedrag |
+      |:---|---:|
+      | Jaarverslag | 12 |
+"""
+
+
+def nasty_letter() -> str:
+    esc = NASTY.replace("\\", "\\\\").replace('"', '\\"')
+    return f"""\
+onderwerp: "Onderwerp {esc} {RAW}"
+datum: 2025-03-20
+kenmerk: "Z/1 {esc} {{{{ 7*7 }}}}"
+status: definitief
+aan: "Aan de raad {esc} {{{{ 7*7 }}}}"
+secties:
+  - kop: "Kop {esc} {RAW}"
+    tekst: "Tekst {esc} {RAW} {{% raw %}}{{% if x %}}{{% endraw %}}"
+bijlagen:
+  - titel: "Bijlage {esc} {RAW}"
+ondertekenaars:
+  - functie: "functie {esc}"
+    naam: "Naam {esc} {{{{ 7*7 }}}}"
+  - functie: de burgemeester
+    naam: R. Bergsma
+"""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def make_brief(root: Path, text: str, slug: str = "coevorden") -> tuple[Brief, Workspace]:
+    path = root / "letters" / "brief.yaml"
+    path.write_text(text, encoding="utf-8")
+    ws = Workspace.find(root)
+    return for_gemeente(read_letter(path), ws.profile(slug)), ws
+
+
+def open_docx(data: bytes) -> Any:
+    return docx.Document(io.BytesIO(data))
+
+
+def body_texts(doc: Any) -> list[str]:
+    """Paragraph texts of the body in document order, descending into (nested) tables."""
+
+    def walk(parent: Any) -> Iterator[str]:
+        for child in parent.iterchildren():
+            if child.tag == qn("w:p"):
+                yield docx.text.paragraph.Paragraph(child, doc.part).text
+            elif child.tag == qn("w:tbl"):
+                for tr in child.iterchildren(qn("w:tr")):
+                    for tc in tr.iterchildren(qn("w:tc")):
+                        yield from walk(tc)
+
+    return list(walk(doc.element.body))
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+def part_xml(data: bytes, name: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read(name).decode("utf-8")
+
+
+def all_xml(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return "".join(
+            z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xml", ".rels"))
+        )
+
+
+def core_properties(data: bytes) -> dict[str, str]:
+    """docProps/core.xml as {"dc:title": ...}, read with lxml.
+
+    Not with python-docx: once docxcompose is imported, python-docx looks for cp:* elements
+    in the wrong namespace.
+    """
+    from lxml import etree
+
+    prefixes = {
+        "http://schemas.openxmlformats.org/package/2006/metadata/core-properties": "cp",
+        "http://purl.org/dc/elements/1.1/": "dc",
+        "http://purl.org/dc/terms/": "dcterms",
+    }
+    root = etree.fromstring(part_xml(data, "docProps/core.xml").encode())
+    out = {}
+    for el in root:
+        q = etree.QName(el)
+        out[f"{prefixes[q.namespace]}:{q.localname}"] = el.text or ""
+    return out
+
+
+def styled(doc: Any, style: str) -> list[str]:
+    return [p.text for p in doc.paragraphs if p.style.name == style]
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple[Brief, bytes]:
+    ws = Workspace.find(REPO)
+    brief = for_gemeente(read_letter(EXAMPLE), ws.profile("coevorden"))
+    return brief, render_docx(brief, ws)
+
+
+# --------------------------------------------------------------------------- the example
+
+
+def test_example_opens_and_has_the_letters_words_in_order(example: tuple[Brief, bytes]) -> None:
+    brief, data = example
+    doc = open_docx(data)
+    assert words("\n".join(body_texts(doc))) == words(brief.text())
+
+
+def test_example_headings_use_real_heading_styles(example: tuple[Brief, bytes]) -> None:
+    brief, data = example
+    doc = open_docx(data)
+    assert [words(t) for t in styled(doc, "Heading 1")] == [words(f"Onderwerp {brief.onderwerp}")]
+    section_headings = [plain(b.spans) for b in brief.body if isinstance(b, Heading)]
+    assert len(section_headings) == 4
+    assert styled(doc, "Heading 2") == section_headings
+
+
+def test_example_paragraphs_in_order(example: tuple[Brief, bytes]) -> None:
+    brief, data = example
+    texts = body_texts(open_docx(data))
+    expected = [plain(b.spans) for b in brief.body if isinstance(b, Heading | Paragraph)]
+    positions = [texts.index(t) for t in expected]
+    assert positions == sorted(positions)
+
+
+def test_footer_has_page_fields(example: tuple[Brief, bytes]) -> None:
+    doc = open_docx(example[1])
+    section = doc.sections[0]
+    assert section.different_first_page_header_footer
+    for footer in (section.footer, section.first_page_footer):
+        xml = footer._element.xml
+        assert "Pagina" in xml and " van " in xml
+        fields = [t.strip() for t in footer._element.xpath(".//w:instrText/text()")]
+        assert fields == ["PAGE", "NUMPAGES"]
+        assert len(footer._element.xpath('.//w:fldChar[@w:fldCharType="begin"]')) == 2
+
+
+def test_first_page_header_has_logo_with_alt_text(example: tuple[Brief, bytes]) -> None:
+    brief, data = example
+    header = open_docx(data).sections[0].first_page_header
+    doc_prs = header._element.xpath(".//wp:docPr")
+    assert [d.get("descr") for d in doc_prs] == ["Logo gemeente Coevorden"]
+    (blip,) = header._element.xpath(".//a:blip")
+    image = header.part.related_parts[blip.get(qn("r:embed"))]
+    logo = brief.profile.folder / brief.profile.profile.logo.bestand
+    assert image.blob == logo.read_bytes()
+    text = "\n".join(p.text for t in header.tables for c in t._cells for p in c.paragraphs)
+    for line in brief.sender_lines:
+        assert line in text
+
+
+def test_core_properties_and_language(example: tuple[Brief, bytes]) -> None:
+    brief, data = example
+    props = core_properties(data)
+    assert props["dc:title"] == "Samenwerkingsverband Dutch Techzone"
+    assert props["dc:creator"] == "gemeente Coevorden"
+    assert props["dc:subject"] == "Raadsinformatiebrief van de gemeente Coevorden"
+    assert props["dc:language"] == "nl-NL"
+    assert props["cp:keywords"] == "Raadsinformatiebrief; Coevorden"
+    assert props["cp:contentStatus"] == "Concept"
+    # The letter has no date yet: a fixed epoch, not the clock.
+    assert props["dcterms:created"] == props["dcterms:modified"] == "1980-01-01T00:00:00Z"
+    # python-docx reads the Dublin Core ones as well.
+    assert open_docx(data).core_properties.title == brief.onderwerp
+    styles = part_xml(data, "word/styles.xml")
+    assert re.search(r'<w:rPrDefault>.*<w:lang w:val="nl-NL"', styles, re.S)
+
+
+def test_unknown_date_shows_concept_in_headers_only(example: tuple[Brief, bytes]) -> None:
+    brief, data = example
+    assert brief.concept  # the example's date is not known
+    doc = open_docx(data)
+    section = doc.sections[0]
+    assert "CONCEPT" in section.header._element.xml
+    assert "CONCEPT" in section.first_page_header._element.xml
+    assert "CONCEPT" not in "\n".join(body_texts(doc))
+    running = section.header.paragraphs[0].text
+    assert running.startswith("Coevorden · Raadsinformatiebrief · Samenwerkingsverband")
+
+
+def test_signature_block_is_kept_together(example: tuple[Brief, bytes]) -> None:
+    doc = open_docx(example[1])
+    frame = doc.tables[-1]  # closing, college, signatories and attachments
+    assert frame._tbl.xpath("./w:tr/w:trPr/w:cantSplit")
+    paragraphs = frame._tbl.xpath(".//w:p")
+    texts = [docx.text.paragraph.Paragraph(p, doc.part).text for p in paragraphs]
+    assert texts[:2] == ["Hoogachtend,", "het college van burgemeester en wethouders van Coevorden"]
+    assert texts.index("de secretaris") < texts.index("K. Brinks") < texts.index("de burgemeester")
+    assert texts.index("de burgemeester") < texts.index("R. Bergsma") < texts.index("Bijlagen")
+    for p in paragraphs:
+        if "".join(p.xpath(".//w:t/text()")):
+            assert p.xpath("./w:pPr/w:keepNext"), "every line of the block keeps with the next"
+    numbered = [
+        docx.text.paragraph.Paragraph(p, doc.part).text
+        for p in frame._tbl.xpath(".//w:p[w:pPr/w:numPr]")
+    ]
+    assert numbered == [
+        "Jaarverslag 2024 Dutch TechZone",
+        "Jaarplan 2025 Dutch TechZone",
+        "Netwerk- en verbindingsplan DTZ",
+    ]
+
+
+def test_render_is_byte_identical(example: tuple[Brief, bytes]) -> None:
+    brief, data = example
+    again = render_docx(brief, Workspace.find(REPO))
+    assert again == data
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        assert names[0] == "[Content_Types].xml"
+        assert {info.date_time for info in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_template_is_reproducible_and_current() -> None:
+    from dtz_letters._docx_template import build
+
+    built = build()
+    assert built == build()
+    assert (REPO / "templates" / "base" / "letter.docx").read_bytes() == built, (
+        "templates/base/letter.docx is out of date: run python -m dtz_letters._docx_template"
+    )
+
+
+# --------------------------------------------------------------------------- structures
+
+
+def test_each_numbered_list_restarts(workspace: Path) -> None:
+    brief, ws = make_brief(workspace, LISTS_LETTER)
+    data = render_docx(brief, ws)
+    doc = open_docx(data)
+    numbering = doc.part.numbering_part.element
+    lists: list[tuple[int, list[str]]] = []
+    for p in doc.paragraphs:
+        if p.style.name != "List Number":
+            continue
+        num_id = int(p._p.xpath("./w:pPr/w:numPr/w:numId/@w:val")[0])
+        if not lists or lists[-1][0] != num_id:
+            lists.append((num_id, []))
+        lists[-1][1].append(p.text)
+    assert [texts for _, texts in lists] == [
+        ["een", "twee", "drie"],
+        ["opnieuw een", "opnieuw twee"],
+        ["vier", "vijf"],
+    ]
+    starts = []
+    for num_id, _ in lists:
+        (num,) = numbering.xpath(f'./w:num[@w:numId="{num_id}"]')
+        starts.append(int(num.xpath('./w:lvlOverride[@w:ilvl="0"]/w:startOverride/@w:val')[0]))
+        abstract = num.xpath("./w:abstractNumId/@w:val")[0]
+        fmt = numbering.xpath(
+            f'./w:abstractNum[@w:abstractNumId="{abstract}"]/w:lvl[@w:ilvl="0"]/w:numFmt/@w:val'
+        )
+        assert fmt == ["decimal"]
+    assert starts == [1, 1, 4]
+    assert len({num_id for num_id, _ in lists}) == 3
+    assert styled(doc, "List Bullet 2") == ["genest punt"]
+
+
+def test_links_tables_and_emphasis(workspace: Path) -> None:
+    brief, ws = make_brief(workspace, LISTS_LETTER)
+    doc = open_docx(render_docx(brief, ws))
+    links = doc.element.body.xpath(".//w:hyperlink")
+    assert len(links) == 1
+    rel = doc.part.rels[links[0].get(qn("r:id"))]
+    assert rel.is_external and rel.target_ref == "https://www.coevorden.nl/a?b=1&c=2"
+    assert "".join(links[0].xpath(".//w:t/text()")) == "de site"
+    runs = {r.text: r for p in doc.paragraphs for r in p.runs}
+    assert runs["vet"].bold and runs["cursief"].italic
+    (table,) = [t for t in doc.tables if t.style is not None and t.style.name == "Brieftabel"]
+    assert table._tbl.xpath("./w:tr[1]/w:trPr/w:tblHeader")
+    assert not table._tbl.xpath("./w:tr[2]/w:trPr/w:tblHeader")
+    assert [c.text for c in table.rows[0].cells] == ["Onderdeel", "Bedrag"]
+    assert table.rows[1].cells[1].paragraphs[0].alignment == 2  # right
+
+
+def test_letter_text_comes_out_literally(workspace: Path) -> None:
+    brief, ws = make_brief(workspace, nasty_letter())
+    literal = "{{ 7*7 }}"
+    assert brief.onderwerp == f"Onderwerp {NASTY} {literal}"  # the sandbox kept it literal
+    data = render_docx(brief, ws)
+    doc = open_docx(data)
+    texts = body_texts(doc)
+    assert words("\n".join(texts)) == words(brief.text())
+    for expected in (
+        f"Aan de raad {NASTY} {literal}",
+        f"Z/1 {NASTY} {literal}",
+        f"Kop {NASTY} {literal}",
+        f"Tekst {NASTY} {literal} {{% if x %}}",
+        f"Bijlage {NASTY} {literal}",
+        f"functie {NASTY}",
+        f"Naam {NASTY} {literal}",
+    ):
+        assert expected in texts
+    assert f"Onderwerp\tOnderwerp {NASTY} {literal}" in texts
+    running = doc.sections[0].header.paragraphs[0].text
+    assert f"Onderwerp {NASTY} {literal}" in running
+    assert core_properties(data)["dc:title"] == brief.onderwerp
+    xml = all_xml(data)
+    assert "49" not in re.sub(r"<[^>]*>", "", xml)
+    assert "<script>" not in xml  # escaped as text, never an element
+
+
+def test_forbidden_control_character_is_refused(example: tuple[Brief, bytes]) -> None:
+    brief = dataclasses.replace(example[0], onderwerp="Bel\x07hier")
+    with pytest.raises(RenderError, match=r"U\+0007 in the letter text"):
+        render_docx(brief, Workspace.find(REPO))
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "message"),
+    [
+        # docxtpl writes {_{ ... }_} out as a literal {{ ... }}: a tag the template left behind.
+        ("{_{ aan }_}", r"left the Jinja tag '\{\{' unrendered in /word/document.xml"),
+        ("{{ onbekend }}", r"could not be rendered: 'onbekend' is undefined\.$"),
+    ],
+)
+def test_municipality_template_is_used_and_checked(
+    workspace: Path, paragraph: str, message: str
+) -> None:
+    brief, ws = make_brief(workspace, LISTS_LETTER)
+    template = docx.Document(str(workspace / "templates" / "base" / "letter.docx"))
+    template.add_paragraph(paragraph)
+    template.save(str(workspace / "templates" / "coevorden" / "letter.docx"))
+    with pytest.raises(TemplateError, match=message):
+        render_docx(brief, ws)
+
+
+def test_definitive_letter_has_no_concept_mark_and_its_own_date(workspace: Path) -> None:
+    brief, ws = make_brief(workspace, LISTS_LETTER)
+    assert not brief.concept
+    data = render_docx(brief, ws)
+    assert "CONCEPT" not in all_xml(data)
+    props = core_properties(data)
+    assert props["dcterms:created"] == "2025-03-20T00:00:00Z"
+    assert props["cp:contentStatus"] == "Definitief"
+
+
+# --------------------------------------------------------------------------- LibreOffice
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice (soffice) or pdftotext is not installed",
+)
+def test_libreoffice_converts_the_example(example: tuple[Brief, bytes], tmp_path: Path) -> None:
+    brief, data = example
+    source = tmp_path / "brief.docx"
+    source.write_bytes(data)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "brief.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    flat = " ".join(text.split())
+    assert brief.onderwerp in flat
+    assert "K. Brinks" in flat and "R. Bergsma" in flat
+    assert "Pagina 1 van" in flat
