@@ -22,10 +22,12 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from ._archive import ArchiveReport
     from ._check import CheckReport
     from ._compose import Brief
     from ._load import LoadedLetter
     from ._render import BatchReport
+    from ._verify import VerifyReport
 
 __version__ = "0.1.0"
 
@@ -79,6 +81,31 @@ def check(letters: list[str | Path]) -> CheckReport:
     return check_letters([Path(p) for p in letters])
 
 
+def archive(
+    letters: list[str | Path],
+    *,
+    gemeenten: list[str] | None = None,
+    archive_dir: str | Path | None = None,
+    new_version: bool = False,
+) -> ArchiveReport:
+    """Archive final letters as PDF/A-2a with MDTO sidecars (default: output/archief/)."""
+    from ._archive import archive_letters
+
+    return archive_letters(
+        [Path(p) for p in letters],
+        gemeenten=gemeenten or (),
+        root=Path(archive_dir) if archive_dir else None,
+        new_version=new_version,
+    )
+
+
+def verify(archive_dir: str | Path) -> VerifyReport:
+    """Check an archive's files, sidecars and register; every problem in ``.problems``."""
+    from ._verify import verify_archive
+
+    return verify_archive(Path(archive_dir))
+
+
 __all__ = [
     "ArchiveError",
     "AssetError",
@@ -91,9 +118,11 @@ __all__ = [
     "TemplateError",
     "UnknownGemeenteError",
     "__version__",
+    "archive",
     "check",
     "compose",
     "load_letter",
     "render",
     "render_batch",
+    "verify",
 ]

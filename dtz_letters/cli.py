@@ -40,16 +40,57 @@ def _parser() -> argparse.ArgumentParser:
                         help="output folder (default: output/ in the workspace)")
     render.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                         help="worker processes (default: the number of CPUs)")
+
+    # "archive list" and "archive LETTER..." share a name: main() turns a first argument
+    # "list" into the hidden command "archive-list" (a letter called list: write ./list).
+    archive = sub.add_parser(
+        "archive",
+        help="archive final letters as PDF/A-2a with MDTO metadata (archive list: list them)",
+        description="Archive final letters as PDF/A-2a with MDTO sidecars, their source and "
+        "profile, and a register row per file. 'dtz-letters archive list' lists the archive.",
+    )
+    archive.add_argument("letters", nargs="+", type=Path, metavar="LETTER")
+    archive.add_argument(
+        "--gemeente", "-g", action="append", default=[], metavar="SLUG",
+        help="archive only for this municipality (repeatable; default: all the letter names)",
+    )
+    archive.add_argument("--new-version", action="store_true",
+                         help="store changed content as a new version beside the archived one")
+    archive.add_argument("--archive", type=Path, default=None, metavar="DIR",
+                         help="archive folder (default: output/archief/ in the workspace)")
+
+    # Without help= the hidden command stays out of the command list.
+    listing = sub.add_parser("archive-list", prog="dtz-letters archive list",
+                             description="List the archived letter versions.")
+    listing.add_argument("--gemeente", "-g", default=None, metavar="SLUG")
+    listing.add_argument("--year", type=int, default=None, metavar="YYYY")
+    listing.add_argument("--search", default=None, metavar="TEXT",
+                         help="text in the subject, kenmerk or identificatie")
+    listing.add_argument("--archive", type=Path, default=None, metavar="DIR",
+                         help="archive folder (default: output/archief/ in the workspace)")
+
+    verify = sub.add_parser("verify", help="check an archive's files, sidecars and register")
+    verify.add_argument("archive", nargs="?", type=Path, default=None, metavar="ARCHIVE",
+                        help="archive folder (default: output/archief/ in the workspace)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:2] == ["archive", "list"]:
+        words[:2] = ["archive-list"]
+    args = _parser().parse_args(words)
     try:
         if args.command == "check":
             return _check(args.letters)
         if args.command == "render":
             return _render(args)
+        if args.command == "archive":
+            return _archive(args)
+        if args.command == "archive-list":
+            return _archive_list(args)
+        if args.command == "verify":
+            return _verify(args.archive)
     except DtzLettersError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -133,13 +174,77 @@ def _summary(report: object) -> None:
     from rich.table import Table
 
     from ._render import BatchReport
+    from .errors import display_path
 
     assert isinstance(report, BatchReport)
     if not report.rendered:
         return
     table = Table(title="dtz-letters render", show_lines=False)
-    for column in ("letter", "gemeente", "status", "files"):
-        table.add_column(column)
+    for column in ("letter", "gemeente", "status", "files written"):
+        table.add_column(column, overflow="fold")
     for o in report.rendered:
-        table.add_row(o.letter, o.slug or "", o.status or "", ", ".join(str(f) for f in o.files))
-    Console(soft_wrap=True).print(table)
+        files = "\n".join(display_path(f) for f in o.files)
+        table.add_row(o.letter, o.slug or "", o.status or "", files)
+    if report.index is not None:
+        table.caption = f"overview: {display_path(report.index)}"
+    # Not on a terminal (a log, CI), nothing is cut to 80 columns.
+    console = Console() if sys.stdout.isatty() else Console(width=200)
+    console.print(table)
+
+
+def _archive_root(given: Path | None) -> Path:
+    if given is not None:
+        return given
+    from ._archive import default_root
+    from ._workspace import Workspace
+
+    return default_root(Workspace.find())
+
+
+def _archive(args: argparse.Namespace) -> int:
+    from ._archive import archive_letters
+    from ._workspace import Workspace
+
+    ws = Workspace.find(args.letters[0].parent)
+    report = archive_letters(
+        args.letters, workspace=ws, gemeenten=args.gemeente, root=args.archive,
+        new_version=args.new_version,
+    )
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for o in report.outcomes:
+        if o.ok:
+            print(f"{o.letter} [{o.slug}]: {o.status}: {o.identificatie} version {o.version} "
+                  f"in {o.folder}")
+    for o in report.failures:
+        print(o.error, file=sys.stderr)
+    return 1 if report.failures else 0
+
+
+def _archive_list(args: argparse.Namespace) -> int:
+    from ._archive import list_archive
+
+    rows = list_archive(
+        _archive_root(args.archive), gemeente=args.gemeente, year=args.year, search=args.search
+    )
+    table = [("identificatie", "version", "gemeente", "date", "kenmerk", "archived at",
+              "subject")]
+    table += [(r.identificatie, str(r.version), r.gemeente, r.date, r.reference,
+               r.archived_at, r.subject) for r in rows]
+    # Plain columns, not a terminal widget: the list is read by people and by scripts.
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    print(f"{len(rows)} archived letter version(s)")
+    return 0
+
+
+def _verify(archive: Path | None) -> int:
+    from ._verify import verify_archive
+
+    report = verify_archive(_archive_root(archive))
+    for line in report.problems:
+        print(line, file=sys.stderr)
+    verdict = f"{len(report.problems)} problem(s)" if report.problems else "ok"
+    print(f"{report.root}: {report.files} files, {report.rows} register rows: {verdict}")
+    return 1 if report.problems else 0

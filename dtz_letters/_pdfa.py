@@ -1,0 +1,200 @@
+"""PDF/A-2a as archives identify it: post-processing and the basic checks of ``verify``.
+
+WeasyPrint 70 writes the XMP metadata stream of a PDF/A compressed. Format identification in
+e-depots (DROID, siegfried) reads ``pdfaid:part`` and ``pdfaid:conformance`` as bytes in the
+file, so a compressed stream makes them answer "PDF 1.7" (fmt/276) whatever the file claims.
+:func:`finalize_pdfa` stores the catalog's metadata stream uncompressed, and saves the file so
+that the same input always gives the same bytes, wherever the workspace lies: WeasyPrint names
+an image after its URL (an absolute file path) and derives the file identifier from the
+content, so the names are replaced by ones derived from the image data, and the identifier
+is computed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from pathlib import Path
+
+import pikepdf
+
+from .errors import ArchiveError
+
+#: The PRONOM identifier of PDF/A-2a, the format the archive stores letters in.
+PUID_PDFA_2A = "fmt/476"
+
+_PART = re.compile(rb"pdfaid:part(?:=\"|>)\s*2\s*(?:\"|<)")
+_CONFORMANCE = re.compile(rb"pdfaid:conformance(?:=\"|>)\s*A\s*(?:\"|<)")
+#: WeasyPrint's names for images: "i", the MD5 of the image's URL, and a short suffix.
+_IMAGE_NAME = re.compile(r"/i[0-9a-f]{32}[0-9A-Za-z]*")
+
+
+def finalize_pdfa(pdf: bytes) -> bytes:
+    """Return ``pdf`` with its XMP metadata stream uncompressed, deterministically saved.
+
+    Raises :class:`ArchiveError` when ``pdf`` does not declare itself PDF/A-2a in XMP: the
+    renderer was not asked for the PDF/A variant, and archiving it would record a lie.
+    """
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        metadata = doc.Root.get("/Metadata")
+        if not isinstance(metadata, pikepdf.Stream):
+            raise ArchiveError("The rendered PDF has no XMP metadata, so it is not a PDF/A.")
+        xmp = metadata.read_bytes()
+        if not (_PART.search(xmp) and _CONFORMANCE.search(xmp)):
+            raise ArchiveError(
+                "The rendered PDF does not declare PDF/A-2a in its XMP metadata "
+                "(pdfaid:part 2, pdfaid:conformance A)."
+            )
+        # Writing the decoded bytes drops /Filter and /DecodeParms; qpdf does not compress
+        # metadata streams again when it saves.
+        metadata.write(xmp)
+        _stable_image_names(doc)
+        # WeasyPrint's /ID hashes content that named images by path; qpdf computes a new one
+        # from the content (deterministic_id), never a random one.
+        del doc.trailer["/ID"]
+        out = io.BytesIO()
+        doc.save(
+            out,
+            deterministic_id=True,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+            qdf=False,
+        )
+    result = out.getvalue()
+    problems = pdfa_problems(result)
+    if problems:
+        raise ArchiveError("The PDF/A post-processing failed: " + "; ".join(problems) + ".")
+    return result
+
+
+def _stable_image_names(doc: pikepdf.Pdf) -> None:
+    """Rename WeasyPrint's image XObjects after their data instead of their file path."""
+    renames: dict[str, str] = {}
+    holders: list[pikepdf.Object] = []  # content streams that draw with these names
+    for page in doc.pages:
+        holders.append(page.obj)
+        for xobjects in _xobject_dicts(page.obj.get("/Resources")):
+            for name in list(xobjects.keys()):
+                obj = xobjects[name]
+                if not _IMAGE_NAME.fullmatch(name):
+                    if obj.get("/Subtype") == "/Form":
+                        holders.append(obj)
+                    continue
+                if obj.get("/Subtype") != "/Image":
+                    continue
+                digest = hashlib.sha256(obj.read_raw_bytes()).hexdigest()[:32]
+                new = f"/i{digest}{name[34:]}"
+                renames[name] = new
+                del xobjects[name]
+                xobjects[new] = obj
+    if not renames:
+        return
+    for holder in holders:
+        streams = [holder] if isinstance(holder, pikepdf.Stream) else _contents(holder)
+        for stream in streams:
+            data = stream.read_bytes()
+            # Whole name tokens only: one name may be the start of another.
+            changed = re.sub(
+                _IMAGE_NAME.pattern.encode(),
+                lambda m: renames.get(m.group().decode(), m.group().decode()).encode(),
+                data,
+            )
+            if changed != data:
+                stream.write(changed)
+
+
+def _xobject_dicts(resources: object) -> list[pikepdf.Dictionary]:
+    """The /XObject dictionaries of ``resources`` and of the forms they hold."""
+    found: list[pikepdf.Dictionary] = []
+    todo = [resources]
+    seen: set[tuple[int, int]] = set()
+    while todo:
+        res = todo.pop()
+        if not isinstance(res, pikepdf.Dictionary):
+            continue
+        xobjects = res.get("/XObject")
+        if not isinstance(xobjects, pikepdf.Dictionary):
+            continue
+        found.append(xobjects)
+        for name in list(xobjects.keys()):
+            obj = xobjects[name]
+            if obj.get("/Subtype") == "/Form" and obj.objgen not in seen:
+                seen.add(obj.objgen)
+                todo.append(obj.get("/Resources"))
+    return found
+
+
+def _contents(page: pikepdf.Object) -> list[pikepdf.Stream]:
+    contents = page.get("/Contents")
+    if isinstance(contents, pikepdf.Stream):
+        return [contents]
+    if isinstance(contents, pikepdf.Array):
+        return [c for c in contents if isinstance(c, pikepdf.Stream)]
+    return []
+
+
+def pdfa_problems(pdf: bytes | Path) -> list[str]:
+    """The basic PDF/A-2a properties ``pdf`` lacks, each as a short clause (empty when fine).
+
+    Not a full PDF/A validator (veraPDF is one): it checks what the archive relies on.
+    """
+    source = io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf
+    try:
+        doc = pikepdf.open(source)
+    except pikepdf.PasswordError:
+        return ["it is encrypted"]
+    except pikepdf.PdfError as exc:
+        return [f"it cannot be read as PDF ({exc})"]
+    with doc:
+        return _problems(doc)
+
+
+def _problems(doc: pikepdf.Pdf) -> list[str]:
+    problems: list[str] = []
+    root = doc.Root
+    if doc.is_encrypted or "/Encrypt" in doc.trailer:
+        problems.append("it is encrypted")
+    metadata = root.get("/Metadata")
+    if not isinstance(metadata, pikepdf.Stream):
+        problems.append("it has no XMP metadata stream")
+    else:
+        if "/Filter" in metadata:
+            problems.append("its XMP metadata stream is compressed (format tools cannot read it)")
+        xmp = metadata.read_bytes()
+        if not _PART.search(xmp):
+            problems.append("its XMP metadata does not say pdfaid:part 2")
+        if not _CONFORMANCE.search(xmp):
+            problems.append("its XMP metadata does not say pdfaid:conformance A")
+    if not any(
+        str(intent.get("/S", "")) == "/GTS_PDFA1" and "/DestOutputProfile" in intent
+        for intent in root.get("/OutputIntents", pikepdf.Array())
+    ):
+        problems.append("it has no PDF/A output intent with an ICC profile")
+    if "/StructTreeRoot" not in root:
+        problems.append("it has no structure tree (not tagged)")
+    mark_info = root.get("/MarkInfo")
+    if not (isinstance(mark_info, pikepdf.Dictionary) and bool(mark_info.get("/Marked", False))):
+        problems.append("its /MarkInfo does not say /Marked true")
+    if not str(root.get("/Lang", "")).strip():
+        problems.append("it has no document language (/Lang)")
+    problems.extend(f"font {name} is not embedded" for name in _unembedded_fonts(doc))
+    return problems
+
+
+def _unembedded_fonts(doc: pikepdf.Pdf) -> list[str]:
+    missing: list[str] = []
+    for obj in doc.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/Font":
+            continue
+        subtype = obj.get("/Subtype")
+        # Type 3 glyphs are drawn by the PDF itself; a Type 0 font is embedded in its
+        # descendant, which this loop visits as a font of its own.
+        if subtype in ("/Type3", "/Type0"):
+            continue
+        descriptor = obj.get("/FontDescriptor")
+        if not isinstance(descriptor, pikepdf.Dictionary) or not any(
+            key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+        ):
+            missing.append(str(obj.get("/BaseFont", "(unnamed)")).lstrip("/"))
+    return sorted(set(missing))

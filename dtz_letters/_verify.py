@@ -1,0 +1,236 @@
+"""``verify``: check an archive against its register, its sidecars and its files.
+
+Every problem is reported, each on its own line, as ``<path in the archive>: <what is wrong>``;
+nothing stops at the first one. Checked: every register row has its file with the recorded
+checksum and size, every file has a row (no strays), every sidecar is valid MDTO 1.0.1 and
+agrees with the file it describes (checksum, size, name, format as siegfried identifies it),
+the informatieobject agrees with the register, and every PDF has the basic PDF/A-2a
+properties the archive relies on.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._archive import (
+    CONTENT_KINDS,
+    KIND_BESTAND,
+    KIND_INFORMATIEOBJECT,
+    KIND_PDF,
+    MACHINERY,
+    REGISTER,
+    Names,
+    RegisterRow,
+    check_name,
+    identify,
+    register_rows,
+    sha256_file,
+    sidecar_name,
+)
+from ._mdto import CHECKSUM_LABEL, read_bestand, read_informatieobject, schema_errors
+from ._pdfa import PUID_PDFA_2A, pdfa_problems
+from .errors import ArchiveError, display_path
+
+#: Reports one problem: the path in the archive and a sentence.
+_Problem = Callable[[str, str], None]
+
+
+@dataclass
+class VerifyReport:
+    root: Path
+    problems: list[str] = field(default_factory=list)
+    files: int = 0  # files on disk that were checked
+    rows: int = 0  # register rows that were checked
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_archive(root: Path) -> VerifyReport:
+    """Check the archive at ``root``; :class:`ArchiveError` only when there is none."""
+    if not root.is_dir():
+        raise ArchiveError(f"{display_path(root)}: there is no archive here (not a folder).")
+    report = VerifyReport(root)
+    found: list[tuple[str, str]] = []
+
+    def problem(rel: str, message: str) -> None:
+        found.append((rel, message))
+
+    rows = _read_register(root, problem)
+    on_disk = _files_on_disk(root, problem)
+    report.rows, report.files = len(rows), len(on_disk)
+    by_path = {row.path: row for row in rows}
+
+    for row in rows:
+        _check_row(root, row, problem)
+    for rel in sorted(on_disk):
+        if rel not in by_path:
+            problem(rel, "the file is not in the register (a stray file, or a write that never "
+                    "finished).")
+        if rel.endswith(".mdto.xml"):
+            for error in schema_errors((root / rel).read_bytes()):
+                problem(rel, f"the sidecar is not valid MDTO 1.0.1: {error}")
+
+    versions: dict[tuple[str, int], list[RegisterRow]] = defaultdict(list)
+    for row in rows:
+        versions[(row.identificatie, row.version)].append(row)
+    for (identificatie, version), group in sorted(versions.items()):
+        _check_version(root, Names(identificatie, version), group, problem)
+
+    report.problems = [f"{rel}: {message}" for rel, message in sorted(dict.fromkeys(found))]
+    return report
+
+
+# --------------------------------------------------------------------------- register and disk
+
+
+def _read_register(root: Path, problem: _Problem) -> list[RegisterRow]:
+    path = root / REGISTER
+    if not path.is_file():
+        problem(REGISTER, "the archive register is missing.")
+        return []
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+        try:
+            return register_rows(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        problem(REGISTER, f"the archive register cannot be read ({exc}).")
+        return []
+
+
+def _files_on_disk(root: Path, problem: _Problem) -> set[str]:
+    files: set[str] = set()
+    for path in root.rglob("*"):
+        rel = path.relative_to(root).as_posix()
+        if rel in MACHINERY:
+            continue
+        if path.is_symlink():
+            problem(rel, "a symbolic link has no place in the archive.")
+        elif path.is_file():
+            files.add(rel)
+    return files
+
+
+def _check_row(root: Path, row: RegisterRow, problem: _Problem) -> None:
+    """The row's file exists with the recorded checksum and size, at the place it belongs."""
+    path = root / row.path
+    parts = row.path.split("/")
+    expected = [row.gemeente, row.date[:4], row.identificatie]
+    if len(parts) != 4 or parts[:3] != expected or ".." in parts:
+        problem(row.path, f"the register row does not belong at this path (gemeente "
+                f"{row.gemeente}, date {row.date}, identificatie {row.identificatie}).")
+    try:
+        check_name(parts[-1])
+    except ArchiveError as exc:
+        problem(row.path, str(exc))
+    if not path.is_file():
+        problem(row.path, "the file is in the register but missing from the archive.")
+        return
+    size = path.stat().st_size
+    if size != row.size:
+        problem(row.path, f"the size is {size} bytes, the register says {row.size}.")
+    actual = sha256_file(path)
+    if actual != row.sha256:
+        problem(row.path, f"the SHA-256 checksum is {actual}, the register says {row.sha256}.")
+
+
+# --------------------------------------------------------------------------- one version
+
+
+def _check_version(
+    root: Path, names: Names, group: list[RegisterRow], problem: _Problem
+) -> None:
+    """The files of one archived letter version agree with each other and the register."""
+    first = group[0]
+    folder = f"{first.gemeente}/{first.date[:4]}/{names.identificatie}"
+    registered = {row.path.rsplit("/", 1)[-1]: row for row in group}
+    expected = {names.informatieobject: KIND_INFORMATIEOBJECT}
+    for kind in CONTENT_KINDS:
+        expected[names.content(kind)] = kind
+        expected[sidecar_name(names.content(kind))] = KIND_BESTAND
+    for name, kind in expected.items():
+        if name not in registered:
+            problem(f"{folder}/{name}", f"the register has no row for this {kind} file of "
+                    f"version {names.version}.")
+        elif registered[name].kind != kind:
+            problem(f"{folder}/{name}", f"the register calls this a {registered[name].kind} "
+                    f"file, it is a {kind} file.")
+    for name in registered:
+        if name not in expected:
+            problem(f"{folder}/{name}", f"the name does not belong to version {names.version} "
+                    f"of {names.identificatie}.")
+
+    io_path = root / folder / names.informatieobject
+    if io_path.is_file() and not schema_errors(io_path.read_bytes()):
+        _check_informatieobject(f"{folder}/{names.informatieobject}", io_path, names, group,
+                                problem)
+    for kind in CONTENT_KINDS:
+        _check_content(root, folder, names, kind, problem)
+
+
+def _check_informatieobject(
+    rel: str, path: Path, names: Names, group: list[RegisterRow], problem: _Problem
+) -> None:
+    record = read_informatieobject(path.read_bytes())
+    if record.kenmerk != names.base:
+        problem(rel, f"the identificatie is {record.kenmerk}, expected {names.base}.")
+    wanted = tuple(names.content(kind) for kind in CONTENT_KINDS)
+    if record.representaties != wanted:
+        problem(rel, f"the representations are {', '.join(record.representaties)}, expected "
+                f"{', '.join(wanted)}.")
+    for row in group:
+        if row.subject != record.naam:
+            problem(row.path, f"the register gives the subject {row.subject!r}, the "
+                    f"informatieobject {record.naam!r}.")
+        if row.date != record.datum:
+            problem(row.path, f"the register gives the date {row.date}, the informatieobject "
+                    f"{record.datum}.")
+
+
+def _check_content(
+    root: Path, folder: str, names: Names, kind: str, problem: _Problem
+) -> None:
+    """A stored file agrees with its bestand sidecar and with what siegfried identifies."""
+    name = names.content(kind)
+    rel = f"{folder}/{name}"
+    path = root / rel
+    sidecar = root / folder / sidecar_name(name)
+    if not path.is_file():
+        return  # reported with the register rows
+    if not sidecar.is_file():
+        problem(rel, "the file has no bestand sidecar.")
+    elif not schema_errors(sidecar.read_bytes()):
+        record = read_bestand(sidecar.read_bytes())
+        side = f"{folder}/{sidecar.name}"
+        size = path.stat().st_size
+        if record.naam != name:
+            problem(side, f"the sidecar names {record.naam}, it describes {name}.")
+        if record.omvang != size:
+            problem(side, f"the sidecar gives omvang {record.omvang}, the file has {size} bytes.")
+        if record.checksum_label != CHECKSUM_LABEL:
+            problem(side, f"the checksum algorithm is {record.checksum_label!r}, expected "
+                    f"{CHECKSUM_LABEL!r}.")
+        actual = sha256_file(path)
+        if record.checksum != actual:
+            problem(side, f"the sidecar's checksum {record.checksum} is not the file's "
+                    f"SHA-256 {actual}.")
+        if record.informatieobject != names.base:
+            problem(side, f"the sidecar links to informatieobject {record.informatieobject}, "
+                    f"expected {names.base}.")
+        puid, _label = identify(path)
+        if puid != record.puid:
+            problem(rel, f"siegfried identifies {puid}, the sidecar records {record.puid}.")
+    if kind == KIND_PDF:
+        puid, _label = identify(path)  # again: the sidecar may be missing or broken
+        if puid != PUID_PDFA_2A:
+            problem(rel, f"siegfried identifies {puid}, not {PUID_PDFA_2A} (PDF/A-2a).")
+        for issue in pdfa_problems(path):
+            problem(rel, f"not a proper PDF/A-2a: {issue}.")
+

@@ -1,0 +1,572 @@
+"""The archive: PDF/A-2a identified as such, valid MDTO sidecars, a register, and safety.
+
+The letter is rendered and archived once per module; tests that change the archive work on a
+copy of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pygfried
+import pytest
+from lxml import etree
+
+from dtz_letters._archive import (
+    REGISTER,
+    check_name,
+    identificatie_for,
+    list_archive,
+    render_archival_pdf,
+)
+from dtz_letters._compose import for_gemeente
+from dtz_letters._load import read_letter
+from dtz_letters._mdto import NS, schema_errors
+from dtz_letters._pdfa import PUID_PDFA_2A, finalize_pdfa, pdfa_problems
+from dtz_letters._verify import verify_archive
+from dtz_letters._workspace import Workspace
+from dtz_letters.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+OFFICIAL_XSD = REPO.parent / "shared" / "mdto" / "MDTO-XML1.0.1.xsd"
+PACKAGED_XSD = REPO / "dtz_letters" / "schemas" / "MDTO-XML1.0.1.xsd"
+M = {"m": NS}
+
+IDENT = "gm0109-2025-03-20-Z-2025-0123"
+FOLDER = f"coevorden/2025/{IDENT}"
+V1_FILES = sorted(
+    f"{FOLDER}/{name}"
+    for name in (
+        f"{IDENT}.mdto.xml",
+        f"{IDENT}.pdf",
+        f"{IDENT}.pdf.bestand.mdto.xml",
+        f"{IDENT}-brief.yaml",
+        f"{IDENT}-brief.yaml.bestand.mdto.xml",
+        f"{IDENT}-profiel.yaml",
+        f"{IDENT}-profiel.yaml.bestand.mdto.xml",
+    )
+)
+
+ARCHIEF = """
+archief:
+  waardering: V
+  bewaartermijn: 10
+  selectielijst: Selectielijst gemeenten en intergemeentelijke organen 2020
+"""
+
+LETTER = """\
+onderwerp: Testbrief voor het archief
+datum: 2025-03-20
+kenmerk: Z/2025/0123
+status: definitief
+gemeenten: [coevorden]
+secties:
+  - kop: Aanleiding
+    tekst: |
+      Deze brief bestaat om het archief te testen.
+"""
+
+OTHER_LETTER = """\
+onderwerp: Tweede testbrief
+datum: 2024-11-05
+status: definitief
+gemeenten: [coevorden]
+secties:
+  - tekst: Een tweede brief, zonder kenmerk.
+"""
+
+
+def make_workspace(root: Path) -> Path:
+    """A workspace with the repository's house styles; Coevorden has archief settings."""
+    shutil.copytree(REPO / "templates", root / "templates")
+    (root / "letters").mkdir()
+    profile = root / "templates" / "coevorden" / "profile.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8") + ARCHIEF, encoding="utf-8")
+    (root / "letters" / "rib-archief.yaml").write_text(LETTER, encoding="utf-8")
+    (root / "letters" / "rib-tweede.yaml").write_text(OTHER_LETTER, encoding="utf-8")
+    return root
+
+
+def files_of(root: Path) -> list[str]:
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and p.name not in (REGISTER, ".lock")
+    )
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every archived file's bytes and modification time, and the register's bytes."""
+    snap = {rel: ((root / rel).read_bytes(), (root / rel).stat().st_mtime_ns)
+            for rel in files_of(root)}
+    snap[REGISTER] = ((root / REGISTER).read_bytes(), 0)
+    return snap
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_workspace(tmp_path_factory.mktemp("archive") / "ws")
+
+
+@pytest.fixture(scope="module")
+def archived(ws: Path) -> Path:
+    """The archive with the test letter archived once (through the CLI)."""
+    root = ws / "output" / "archief"
+    assert main(["archive", str(ws / "letters" / "rib-archief.yaml")]) == 0
+    return root
+
+
+@pytest.fixture
+def archive_copy(archived: Path, tmp_path: Path) -> Path:
+    """A copy of the archive a test may change, with the workspace it belongs to."""
+    ws = make_workspace(tmp_path / "ws")
+    root = ws / "output" / "archief"
+    shutil.copytree(archived, root)
+    return root
+
+
+# --------------------------------------------------------------------------- layout, metadata
+
+
+def test_layout_follows_the_sip_rules(archived: Path) -> None:
+    assert files_of(archived) == V1_FILES
+    for rel in files_of(archived):
+        for part in rel.split("/"):
+            assert check_name(part) == part
+
+
+def test_register_has_one_row_per_file(archived: Path) -> None:
+    with sqlite3.connect(archived / REGISTER) as conn:
+        rows = conn.execute(
+            "SELECT path, identificatie, gemeente, date, subject, reference, sha256, version "
+            "FROM files ORDER BY path"
+        ).fetchall()
+    assert [r[0] for r in rows] == V1_FILES
+    for path, ident, gemeente, date, subject, reference, sha, version in rows:
+        assert (ident, gemeente, date, subject, reference, version) == (
+            IDENT, "coevorden", "2025-03-20", "Testbrief voor het archief", "Z/2025/0123", 1
+        )
+        assert sha == hashlib.sha256((archived / path).read_bytes()).hexdigest()
+
+
+def test_packaged_schema_is_the_official_one() -> None:
+    if not OFFICIAL_XSD.is_file():
+        pytest.skip("the official XSD is not beside the repository")
+    assert PACKAGED_XSD.read_bytes() == OFFICIAL_XSD.read_bytes()
+
+
+def test_every_sidecar_is_valid_against_the_xsd(archived: Path) -> None:
+    schema = etree.XMLSchema(etree.parse(str(PACKAGED_XSD)))
+    sidecars = [rel for rel in files_of(archived) if rel.endswith(".mdto.xml")]
+    assert len(sidecars) == 4
+    for rel in sidecars:
+        doc = etree.parse(str(archived / rel))
+        assert schema.validate(doc), (rel, schema.error_log)
+        assert schema_errors((archived / rel).read_bytes()) == []
+
+
+def test_informatieobject_records_the_letter(archived: Path) -> None:
+    doc = etree.parse(str(archived / FOLDER / f"{IDENT}.mdto.xml"))
+    io_ = doc.find("m:informatieobject", M)
+    assert io_ is not None
+
+    def text(path: str) -> list[str]:
+        return [str(t) for t in io_.xpath(path + "/text()", namespaces=M)]
+
+    assert text("m:identificatie/m:identificatieKenmerk") == [IDENT, "Z/2025/0123"]
+    assert text("m:identificatie/m:identificatieBron") == [
+        "dtz-letters", "zaaksysteem gemeente Coevorden"
+    ]
+    assert text("m:naam") == ["Testbrief voor het archief"]
+    assert text("m:aggregatieniveau/m:begripLabel") == ["Archiefstuk"]
+    assert text("m:taal") == ["nl"]
+    assert text("m:event/m:eventTijd") == ["2025-03-20"]
+    assert text("m:waardering/m:begripCode") == ["V"]
+    assert text("m:bewaartermijn/m:termijnLooptijd") == ["P10Y"]
+    assert text("m:archiefvormer/m:verwijzingNaam") == ["gemeente Coevorden"]
+    assert text("m:archiefvormer/m:verwijzingIdentificatie/m:identificatieKenmerk") == ["gm0109"]
+    assert text("m:archiefvormer/m:verwijzingIdentificatie/m:identificatieBron") == [
+        "TOOI register gemeenten compleet"
+    ]
+    assert text("m:beperkingGebruik/m:beperkingGebruikType/m:begripLabel") == ["Openbaar"]
+    assert text("m:heeftRepresentatie/m:verwijzingNaam") == [
+        f"{IDENT}.pdf", f"{IDENT}-brief.yaml", f"{IDENT}-profiel.yaml"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "puid"),
+    [(f"{IDENT}.pdf", "fmt/476"), (f"{IDENT}-brief.yaml", "fmt/818"),
+     (f"{IDENT}-profiel.yaml", "fmt/818")],
+)
+def test_bestand_sidecar_describes_its_file(archived: Path, name: str, puid: str) -> None:
+    data = (archived / FOLDER / name).read_bytes()
+    doc = etree.parse(str(archived / FOLDER / f"{name}.bestand.mdto.xml"))
+    b = doc.find("m:bestand", M)
+    assert b is not None
+
+    def text(path: str) -> str:
+        (value,) = b.xpath(path + "/text()", namespaces=M)
+        return str(value)
+
+    assert text("m:naam") == name
+    assert text("m:omvang") == str(len(data))
+    assert text("m:bestandsformaat/m:begripCode") == puid
+    assert text("m:checksum/m:checksumAlgoritme/m:begripLabel") == "SHA-256"
+    assert text("m:checksum/m:checksumWaarde") == hashlib.sha256(data).hexdigest()
+    assert text("m:isRepresentatieVan/m:verwijzingIdentificatie/m:identificatieKenmerk") == IDENT
+    # The recorded format is the identified format.
+    assert pygfried.identify(str(archived / FOLDER / name)) == puid
+
+
+def test_source_and_profile_are_stored_as_rendered(archived: Path, ws: Path) -> None:
+    assert (archived / FOLDER / f"{IDENT}-brief.yaml").read_bytes() == (
+        ws / "letters" / "rib-archief.yaml"
+    ).read_bytes()
+    assert (archived / FOLDER / f"{IDENT}-profiel.yaml").read_bytes() == (
+        ws / "templates" / "coevorden" / "profile.yaml"
+    ).read_bytes()
+
+
+# --------------------------------------------------------------------------- PDF/A
+
+
+def test_archived_pdf_is_identified_as_pdfa_2a(archived: Path) -> None:
+    pdf = archived / FOLDER / f"{IDENT}.pdf"
+    assert pygfried.identify(str(pdf)) == PUID_PDFA_2A
+    with pikepdf.open(pdf) as doc:
+        assert "/Filter" not in doc.Root.Metadata
+        assert "/StructTreeRoot" in doc.Root
+        assert str(doc.Root.Lang) == "nl"
+    data = pdf.read_bytes()
+    assert b'pdfaid:part="2"' in data or b"<pdfaid:part>2</pdfaid:part>" in data
+    assert pdfa_problems(pdf) == []
+
+
+def test_finalize_fixes_what_weasyprint_writes(tmp_path: Path) -> None:
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    raw = HTML(string='<html lang="nl"><title>T</title><p>Brief</p></html>').write_pdf(
+        pdf_variant="pdf/a-2a"
+    )
+    before, after = tmp_path / "before.pdf", tmp_path / "after.pdf"
+    before.write_bytes(raw)
+    after.write_bytes(finalize_pdfa(raw))
+    # WeasyPrint 70 compresses the XMP stream: siegfried then sees plain PDF 1.7.
+    assert pygfried.identify(str(before)) == "fmt/276"
+    assert pygfried.identify(str(after)) == "fmt/476"
+    assert finalize_pdfa(raw) == after.read_bytes()
+
+
+def test_finalize_refuses_a_pdf_that_is_not_pdfa() -> None:
+    from weasyprint import HTML
+
+    from dtz_letters import ArchiveError
+
+    with pytest.raises(ArchiveError, match="no XMP metadata"):
+        finalize_pdfa(HTML(string="<p>x</p>").write_pdf())
+
+
+def test_archival_pdf_is_byte_identical_on_every_render(archived: Path, ws: Path) -> None:
+    workspace = Workspace(ws)
+    brief = for_gemeente(read_letter(ws / "letters" / "rib-archief.yaml"),
+                         workspace.profile("coevorden"))
+    first = render_archival_pdf(brief, workspace)
+    assert render_archival_pdf(brief, workspace) == first
+    assert (archived / FOLDER / f"{IDENT}.pdf").read_bytes() == first
+
+
+# --------------------------------------------------------------------------- idempotence, versions
+
+
+def test_archiving_again_unchanged_changes_nothing(
+    archive_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(archive_copy)
+    letter = archive_copy.parents[1] / "letters" / "rib-archief.yaml"
+    code, out, err = run_cli(capsys, "archive", letter)
+    assert (code, err) == (0, "")
+    assert f"[coevorden]: unchanged: {IDENT} version 1" in out
+    assert snapshot(archive_copy) == before
+
+
+def test_changed_content_is_refused(
+    archive_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(archive_copy)
+    letter = archive_copy.parents[1] / "letters" / "rib-archief.yaml"
+    letter.write_text(LETTER.replace("te testen", "opnieuw te testen"), encoding="utf-8")
+    code, out, err = run_cli(capsys, "archive", letter)
+    assert code == 1
+    assert out == ""
+    assert err.strip().endswith(
+        f"{IDENT} is already archived (version 1) with different content; nothing was "
+        "changed. Archive it with --new-version to store the new version beside the old one."
+    )
+    assert snapshot(archive_copy) == before
+
+
+def test_new_version_is_stored_beside_the_old(
+    archive_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(archive_copy)
+    letter = archive_copy.parents[1] / "letters" / "rib-archief.yaml"
+    letter.write_text(LETTER.replace("te testen", "opnieuw te testen"), encoding="utf-8")
+    code, out, _err = run_cli(capsys, "archive", letter, "--new-version")
+    assert code == 0
+    assert f"new version: {IDENT} version 2" in out
+    after = snapshot(archive_copy)
+    # Version 1 untouched, byte for byte and in time; version 2 added beside it.
+    assert {k: v for k, v in after.items() if k in before and k != REGISTER} == {
+        k: v for k, v in before.items() if k != REGISTER
+    }
+    added = sorted(set(after) - set(before))
+    assert added == sorted(
+        f"{FOLDER}/{rel.rsplit('/', 1)[1].replace(IDENT, f'{IDENT}-v2')}" for rel in V1_FILES
+    )
+    v2 = etree.parse(str(archive_copy / FOLDER / f"{IDENT}-v2.mdto.xml"))
+    assert v2.xpath(
+        "//m:gerelateerdInformatieobjectVerwijzing/m:verwijzingIdentificatie/"
+        "m:identificatieKenmerk/text()", namespaces=M
+    ) == [IDENT]
+    assert [r.version for r in list_archive(archive_copy)] == [1, 2]
+    assert verify_archive(archive_copy).problems == []
+    # Archiving version 2 again is unchanged.
+    code, out, _err = run_cli(capsys, "archive", letter)
+    assert (code, f"unchanged: {IDENT} version 2" in out) == (0, True)
+
+
+def test_concurrent_runs_keep_the_register_whole(archived: Path, tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws")
+    a, b = ws / "letters" / "rib-archief.yaml", ws / "letters" / "rib-tweede.yaml"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "dtz_letters", "archive", str(x), str(y)],
+            cwd=ws, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for x, y in ((a, b), (b, a))
+    ]
+    results = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], results
+    out = "".join(o for o, _ in results)
+    assert out.count(": archived: ") == 2 and out.count(": unchanged: ") == 2
+    root = ws / "output" / "archief"
+    report = verify_archive(root)
+    assert report.problems == []
+    assert report.files == report.rows == 14
+    with sqlite3.connect(root / REGISTER) as conn:
+        paths = [p for (p,) in conn.execute("SELECT path FROM files")]
+    assert len(paths) == len(set(paths)) == 14
+    # Another process, the same bytes.
+    assert (root / FOLDER / f"{IDENT}.pdf").read_bytes() == (
+        archived / FOLDER / f"{IDENT}.pdf"
+    ).read_bytes()
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("status: definitief", "status: concept"),
+         "the letter is a concept (status: concept); only a definitief letter is archived."),
+        (("datum: 2025-03-20", "datum: {onbekend: nog niet verzonden}"),
+         "the letter still has unknown facts, so it is a concept and is not archived."),
+    ],
+)
+def test_concept_letters_are_refused(
+    workspace: Path, capsys: pytest.CaptureFixture[str], change: tuple[str, str], message: str
+) -> None:
+    make_workspace_in(workspace)
+    letter = workspace / "letters" / "rib-archief.yaml"
+    letter.write_text(LETTER.replace(*change), encoding="utf-8")
+    code, out, err = run_cli(capsys, "archive", letter)
+    assert (code, out) == (1, "")
+    assert message in err
+    assert not (workspace / "output" / "archief" / "coevorden").exists()
+
+
+def test_profile_without_archief_is_refused(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workspace / "letters" / "rib-archief.yaml").write_text(LETTER, encoding="utf-8")
+    code, _out, err = run_cli(capsys, "archive", workspace / "letters" / "rib-archief.yaml")
+    assert code == 1
+    assert "templates/coevorden/profile.yaml: archief: the profile of coevorden has no " \
+           "archief settings;" in err
+
+
+def test_unknown_waardering_is_refused(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile = workspace / "templates" / "coevorden" / "profile.yaml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(
+        text + "archief:\n  waardering:\n    onbekend: selectielijst nog niet vastgesteld\n"
+        "  selectielijst:\n    onbekend: niet bekend\n",
+        encoding="utf-8",
+    )
+    line = text.count("\n") + 2
+    (workspace / "letters" / "rib-archief.yaml").write_text(LETTER, encoding="utf-8")
+    code, _out, err = run_cli(capsys, "archive", workspace / "letters" / "rib-archief.yaml")
+    assert code == 1
+    assert (
+        f"templates/coevorden/profile.yaml:{line}:3: archief.waardering: the waardering is not "
+        "known (selectielijst nog niet vastgesteld); a letter is not archived without it."
+    ) in err
+
+
+def make_workspace_in(root: Path) -> None:
+    profile = root / "templates" / "coevorden" / "profile.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8") + ARCHIEF, encoding="utf-8")
+
+
+def test_identificatie_is_safe_and_stable() -> None:
+    import datetime as dt
+
+    ident = identificatie_for("gm0114", dt.date(2025, 1, 2), 'Z 2025/01#2&3 "x"', "brief")
+    assert ident == "gm0114-2025-01-02-Z-2025-01-2-3-x"
+    assert identificatie_for("gm0114", dt.date(2025, 1, 2), None, "rib dtz") == (
+        "gm0114-2025-01-02-rib-dtz"
+    )
+    from dtz_letters import ArchiveError
+
+    with pytest.raises(ArchiveError, match="breaks the MDTO naming rules"):
+        check_name("a" * 256)
+    with pytest.raises(ArchiveError, match="breaks the MDTO naming rules"):
+        check_name("met spatie.pdf")
+
+
+# --------------------------------------------------------------------------- list and verify
+
+
+def test_archive_list_filters(archived: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "archive", "list", "--archive", archived)
+    assert code == 0
+    assert IDENT in out and "Testbrief voor het archief" in out
+    assert out.splitlines()[-1] == "1 archived letter version(s)"
+    for option in (("--gemeente", "emmen"), ("--year", "2024"), ("--search", "geen treffer")):
+        code, out, _ = run_cli(capsys, "archive", "list", "--archive", archived, *option)
+        assert (code, out.splitlines()[-1]) == (0, "0 archived letter version(s)")
+    code, out, _ = run_cli(capsys, "archive", "list", "--archive", archived,
+                           "--search", "testbrief", "--year", "2025", "--gemeente", "coevorden")
+    assert out.splitlines()[-1] == "1 archived letter version(s)"
+
+
+def test_verify_passes_a_sound_archive(archived: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "verify", archived)
+    assert (code, err) == (0, "")
+    assert out.strip().endswith("7 files, 7 register rows: ok")
+    import dtz_letters
+
+    assert dtz_letters.verify(archived).ok
+
+
+def _flip_byte(root: Path) -> None:
+    pdf = root / FOLDER / f"{IDENT}.pdf"
+    data = bytearray(pdf.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    pdf.write_bytes(bytes(data))
+
+
+def _delete_sidecar(root: Path) -> None:
+    (root / FOLDER / f"{IDENT}.pdf.bestand.mdto.xml").unlink()
+
+
+def _edit_row(root: Path) -> None:
+    with sqlite3.connect(root / REGISTER) as conn:
+        conn.execute("UPDATE files SET subject = 'Andere brief' WHERE kind = 'pdf'")
+
+
+def _stray_file(root: Path) -> None:
+    (root / FOLDER / "extra.txt").write_text("niet gearchiveerd\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("tamper", "expected"),
+    [
+        (_flip_byte, [
+            f"{FOLDER}/{IDENT}.pdf: the SHA-256 checksum is ",
+            f"{FOLDER}/{IDENT}.pdf.bestand.mdto.xml: the sidecar's checksum ",
+        ]),
+        (_delete_sidecar, [
+            f"{FOLDER}/{IDENT}.pdf.bestand.mdto.xml: the file is in the register but missing "
+            "from the archive.",
+            f"{FOLDER}/{IDENT}.pdf: the file has no bestand sidecar.",
+        ]),
+        (_edit_row, [
+            f"{FOLDER}/{IDENT}.pdf: the register gives the subject 'Andere brief', the "
+            "informatieobject 'Testbrief voor het archief'.",
+        ]),
+        (_stray_file, [
+            f"{FOLDER}/extra.txt: the file is not in the register (a stray file, or a write "
+            "that never finished).",
+        ]),
+    ],
+    ids=["flipped-byte", "deleted-sidecar", "edited-row", "stray-file"],
+)
+def test_verify_catches_tampering(
+    archive_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+    tamper: object,
+    expected: list[str],
+) -> None:
+    assert verify_archive(archive_copy).problems == []
+    tamper(archive_copy)  # type: ignore[operator]
+    code, _out, err = run_cli(capsys, "verify", archive_copy)
+    assert code == 1
+    lines = err.splitlines()
+    for start in expected:
+        assert any(line.startswith(start) for line in lines), (start, lines)
+
+
+def test_verify_reports_a_missing_register(archive_copy: Path) -> None:
+    (archive_copy / REGISTER).unlink()
+    problems = verify_archive(archive_copy).problems
+    assert problems[-1] == f"{REGISTER}: the archive register is missing."
+    assert len(problems) == 1 + len(V1_FILES)  # and every file is now a stray
+
+
+def test_verify_catches_an_invalid_sidecar(archive_copy: Path) -> None:
+    sidecar = archive_copy / FOLDER / f"{IDENT}.mdto.xml"
+    xml = sidecar.read_bytes().replace(b"<taal>nl</taal>", b"")
+    xml = xml.replace(b"<naam>Testbrief", b"<taal>nl</taal><naam>Testbrief", 1)
+    sidecar.write_bytes(xml)
+    problems = verify_archive(archive_copy).problems
+    assert any("the sidecar is not valid MDTO 1.0.1" in p for p in problems), problems
+
+
+def test_verify_sees_a_pdf_that_siegfried_does_not_identify_as_recorded(
+    archive_copy: Path, ws: Path
+) -> None:
+    # WeasyPrint's own PDF/A-2a, not post-processed: it claims PDF/A-2a in a compressed XMP
+    # stream, and siegfried sees PDF 1.7.
+    from dtz_letters._pdf import render_pdf
+
+    workspace = Workspace(ws)
+    brief = for_gemeente(read_letter(ws / "letters" / "rib-archief.yaml"),
+                         workspace.profile("coevorden"))
+    (archive_copy / FOLDER / f"{IDENT}.pdf").write_bytes(
+        render_pdf(brief, workspace, variant="pdf/a-2a")
+    )
+    problems = verify_archive(archive_copy).problems
+    assert f"{FOLDER}/{IDENT}.pdf: siegfried identifies fmt/276, the sidecar records fmt/476." \
+        in problems
+    assert f"{FOLDER}/{IDENT}.pdf: not a proper PDF/A-2a: its XMP metadata stream is " \
+        "compressed (format tools cannot read it)." in problems
