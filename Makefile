@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 LETTERS := $(wildcard letters/*.yaml)
 
-.PHONY: render test check templates lint clean
+.PHONY: render test check templates lint bench clean
 
 # The virtual environment is rebuilt when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -16,6 +16,8 @@ $(VENV)/.installed: pyproject.toml
 render: $(VENV)/.installed
 	scripts/system-packages.sh render
 	$(BIN)/dtz-letters render $(LETTERS)
+	$(BIN)/dtz-letters archive --final-only $(LETTERS)
+	$(BIN)/dtz-letters verify
 
 check: $(VENV)/.installed
 	$(BIN)/dtz-letters check $(LETTERS)
@@ -35,3 +37,9 @@ lint: $(VENV)/.installed
 
 clean:
 	rm -rf output/*/ output/index.html build *.egg-info
+
+# Throughput against LibreOffice, cold start, memory and size: `make bench N=100`.
+N ?= 100
+bench: $(VENV)/.installed
+	scripts/system-packages.sh test
+	$(BIN)/python scripts/bench.py -n $(N) --memory

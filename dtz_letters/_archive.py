@@ -261,8 +261,13 @@ def archive_letters(
     gemeenten: Sequence[str] = (),
     root: Path | None = None,
     new_version: bool = False,
+    final_only: bool = False,
 ) -> ArchiveReport:
-    """Archive every final letter for every municipality it names; never stop at a failure."""
+    """Archive every final letter for every municipality it names; never stop at a failure.
+
+    With ``final_only``, concept letters (declared so, or with facts still unknown) are
+    skipped and reported as such instead of refused: for batch runs over all letters.
+    """
     from ._render import plan
 
     ws = workspace or Workspace.find(paths[0].parent if paths else None)
@@ -272,8 +277,14 @@ def archive_letters(
     )
     report = ArchiveReport(archive_root, warnings=[str(w) for w in warnings])
     report.outcomes += [ArchiveOutcome(o.letter, o.slug, error=o.error) for o in failed]
+    # The archive exists (with an empty register) from the first run on, so that verify
+    # can vouch for it even before the first final letter.
+    with archive_lock(archive_root), open_register(archive_root, create=True):
+        pass
     for job in jobs:
-        report.outcomes.append(_archive_job(job.letter, job.slug, ws, archive_root, new_version))
+        report.outcomes.append(
+            _archive_job(job.letter, job.slug, ws, archive_root, new_version, final_only)
+        )
     return report
 
 
@@ -282,7 +293,7 @@ def default_root(ws: Workspace) -> Path:
 
 
 def _archive_job(
-    path: Path, slug: str, ws: Workspace, root: Path, new_version: bool
+    path: Path, slug: str, ws: Workspace, root: Path, new_version: bool, final_only: bool
 ) -> ArchiveOutcome:
     from ._compose import for_gemeente
     from ._load import read_letter
@@ -290,6 +301,11 @@ def _archive_job(
     shown = display_path(path)
     try:
         brief = for_gemeente(read_letter(path), ws.profile(slug))
+        if final_only and brief.concept:
+            why = "status: concept" if brief.status == "concept" else (
+                f"{len(brief.missing)} fact(s) still unknown; see dtz-letters check"
+            )
+            return ArchiveOutcome(shown, slug, f"skipped, a concept ({why})")
         return archive_brief(brief, path, ws, root, new_version=new_version)
     except DtzLettersError as exc:
         text = str(exc)

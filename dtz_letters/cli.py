@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     archive.add_argument("--new-version", action="store_true",
                          help="store changed content as a new version beside the archived one")
+    archive.add_argument("--final-only", action="store_true",
+                         help="skip concept letters instead of refusing them (for batches)")
     archive.add_argument("--archive", type=Path, default=None, metavar="DIR",
                          help="archive folder (default: output/archief/ in the workspace)")
 
@@ -208,12 +210,14 @@ def _archive(args: argparse.Namespace) -> int:
     ws = Workspace.find(args.letters[0].parent)
     report = archive_letters(
         args.letters, workspace=ws, gemeenten=args.gemeente, root=args.archive,
-        new_version=args.new_version,
+        new_version=args.new_version, final_only=args.final_only,
     )
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for o in report.outcomes:
-        if o.ok:
+        if o.ok and o.identificatie is None:
+            print(f"{o.letter} [{o.slug}]: {o.status}")
+        elif o.ok:
             print(f"{o.letter} [{o.slug}]: {o.status}: {o.identificatie} version {o.version} "
                   f"in {o.folder}")
     for o in report.failures:

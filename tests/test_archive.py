@@ -6,6 +6,8 @@ copy of it.
 
 from __future__ import annotations
 
+import re
+
 import hashlib
 import os
 import shutil
@@ -88,7 +90,11 @@ def make_workspace(root: Path) -> Path:
     shutil.copytree(REPO / "templates", root / "templates")
     (root / "letters").mkdir()
     profile = root / "templates" / "coevorden" / "profile.yaml"
-    profile.write_text(profile.read_text(encoding="utf-8") + ARCHIEF, encoding="utf-8")
+    # The real profile marks its archief settings unknown; this test workspace fills them in.
+    text = re.sub(r"^archief:\n(?:[ #].*\n)*", ARCHIEF.lstrip("\n"), profile.read_text("utf-8"),
+                  flags=re.M)
+    assert "waardering: V" in text
+    profile.write_text(text, encoding="utf-8")
     (root / "letters" / "rib-archief.yaml").write_text(LETTER, encoding="utf-8")
     (root / "letters" / "rib-tweede.yaml").write_text(OTHER_LETTER, encoding="utf-8")
     return root
@@ -405,6 +411,10 @@ def test_concept_letters_are_refused(
 def test_profile_without_archief_is_refused(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    profile = workspace / "templates" / "coevorden" / "profile.yaml"
+    text = re.sub(r"^archief:\n(?:[ #].*\n)*", "", profile.read_text("utf-8"), flags=re.M)
+    assert "archief" not in text
+    profile.write_text(text, encoding="utf-8")
     (workspace / "letters" / "rib-archief.yaml").write_text(LETTER, encoding="utf-8")
     code, _out, err = run_cli(capsys, "archive", workspace / "letters" / "rib-archief.yaml")
     assert code == 1
@@ -415,26 +425,27 @@ def test_profile_without_archief_is_refused(
 def test_unknown_waardering_is_refused(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # The real profiles mark the waardering unknown, on purpose.
     profile = workspace / "templates" / "coevorden" / "profile.yaml"
-    text = profile.read_text(encoding="utf-8")
-    profile.write_text(
-        text + "archief:\n  waardering:\n    onbekend: selectielijst nog niet vastgesteld\n"
-        "  selectielijst:\n    onbekend: niet bekend\n",
-        encoding="utf-8",
-    )
-    line = text.count("\n") + 2
+    lines = profile.read_text(encoding="utf-8").splitlines()
+    line = lines.index("  waardering:") + 1
+    reason = lines[line].split("onbekend: ", 1)[1]
     (workspace / "letters" / "rib-archief.yaml").write_text(LETTER, encoding="utf-8")
     code, _out, err = run_cli(capsys, "archive", workspace / "letters" / "rib-archief.yaml")
     assert code == 1
     assert (
         f"templates/coevorden/profile.yaml:{line}:3: archief.waardering: the waardering is not "
-        "known (selectielijst nog niet vastgesteld); a letter is not archived without it."
+        f"known ({reason}); a letter is not archived without it."
     ) in err
 
 
 def make_workspace_in(root: Path) -> None:
     profile = root / "templates" / "coevorden" / "profile.yaml"
-    profile.write_text(profile.read_text(encoding="utf-8") + ARCHIEF, encoding="utf-8")
+    # The real profile marks its archief settings unknown; this test workspace fills them in.
+    text = re.sub(r"^archief:\n(?:[ #].*\n)*", ARCHIEF.lstrip("\n"), profile.read_text("utf-8"),
+                  flags=re.M)
+    assert "waardering: V" in text
+    profile.write_text(text, encoding="utf-8")
 
 
 def test_identificatie_is_safe_and_stable() -> None:
