@@ -25,6 +25,15 @@ _UNION_MESSAGES = {
     "selectielijst": "must be text, or {onbekend: reason} when it is not known",
 }
 
+#: What a value of a patterned field looks like, in words rather than a regular expression.
+_PATTERN_MESSAGES = {
+    "postcode": "must be a Dutch postcode: four digits, a space, two capitals (7740 AA)",
+    "tooi": "must be a TOOI municipality code: gm and four digits (gm0109)",
+    "website": "must be a web address starting with https://",
+    "email": "must be an e-mail address",
+}
+_SLUG_MESSAGE = "must be a gemeente slug: lower-case letters, digits and hyphens (borger-odoorn)"
+
 _TYPE_MESSAGES = {
     "missing": "this field is required",
     "string_type": "must be text",
@@ -96,9 +105,10 @@ def problems_from(
     exc: ValidationError, data: Any, smap: SourceMap, model: type[BaseModel]
 ) -> list[Problem]:
     """Turn pydantic's errors into located problems, one per field, in file order."""
+    errors = _best_union_members(exc.errors(include_url=False), data)
     by_loc: dict[Loc, list[dict[str, Any]]] = {}
-    for err in exc.errors(include_url=False):
-        loc = _real_loc(err["loc"], data, err["type"])
+    for err in errors:
+        loc, _ = _real_loc(err["loc"], data, err["type"])
         by_loc.setdefault(loc, []).append(err)
     # An error inside a union member (a typo in {onbekend: ...}) says more than the type
     # mismatch of the other member: drop the mismatch when its field has deeper errors.
@@ -124,17 +134,22 @@ def _problem(
         return smap.problem(loc, "this field is required")
     # In a union, a value error of the member that fits the input ("must not be empty")
     # says more than the type mismatches of the other members.
+    name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     specific = [e for e in errs if not e["type"].endswith("_type")]
     if specific:
-        return smap.problem(loc, _message(specific[0]))
-    name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+        return smap.problem(loc, _message(specific[0], name))
     if len(errs) > 1 and name in _UNION_MESSAGES:
         return smap.problem(loc, _UNION_MESSAGES[name])
-    return smap.problem(loc, _message(errs[0]))
+    return smap.problem(loc, _message(errs[0], name))
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: dict[str, Any], name: str) -> str:
     kind = err["type"]
+    if kind == "string_pattern_mismatch":
+        if name in _PATTERN_MESSAGES:
+            return _PATTERN_MESSAGES[name]
+        if "a-z" in str(err["ctx"]["pattern"]):
+            return _SLUG_MESSAGE
     if kind in _TYPE_MESSAGES:
         return _TYPE_MESSAGES[kind]
     if kind == "value_error":
@@ -154,9 +169,43 @@ def _message(err: dict[str, Any]) -> str:
     return msg[0].lower() + msg[1:] if msg else kind
 
 
-def _real_loc(loc: tuple[int | str, ...], data: Any, kind: str) -> Loc:
-    """Drop the union-member tags pydantic puts in a location, keep the keys of the data."""
+def _best_union_members(errors: list[Any], data: Any) -> list[Any]:
+    """Where a value fits no member of a union, keep only the errors of the member it came
+    closest to (fewest errors): an address with a bad postcode is reported as an address
+    with a bad postcode, not also as an {onbekend: ...} with three unknown keys."""
+    groups: dict[tuple[Any, ...], dict[str, list[Any]]] = {}
+    for err in errors:
+        _, tag = _real_loc(err["loc"], data, err["type"])
+        if tag is not None:
+            prefix, member = tag
+            groups.setdefault(prefix, {}).setdefault(member, []).append(err)
+    dropped: set[int] = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        # A member whose only complaint is the input's type does not fit its shape at all.
+        fitting = [
+            errs for errs in members.values() if not all(e["type"].endswith("_type") for e in errs)
+        ]
+        if not fitting:
+            keep = list(members.values())  # type mismatches all round: the union message says more
+        else:
+            keep = [min(fitting, key=len)]
+        for errs in members.values():
+            if not any(errs is k for k in keep):
+                dropped.update(id(e) for e in errs)
+    return [e for e in errors if id(e) not in dropped]
+
+
+def _real_loc(
+    loc: tuple[int | str, ...], data: Any, kind: str
+) -> tuple[Loc, tuple[tuple[Any, ...], str] | None]:
+    """Drop the union-member tags pydantic puts in a location, keep the keys of the data.
+
+    Also returns the first union tag met (the location before it, and the member's name).
+    """
     out: list[int | str] = []
+    tag: tuple[tuple[Any, ...], str] | None = None
     cur = data
     for n, part in enumerate(loc):
         last = n == len(loc) - 1
@@ -168,7 +217,9 @@ def _real_loc(loc: tuple[int | str, ...], data: Any, kind: str) -> Loc:
             cur = cur[part]
         elif isinstance(cur, dict) and last and kind == "missing":
             out.append(part)
-    return tuple(out)
+        elif tag is None and isinstance(part, str):
+            tag = (tuple(loc[:n]), part)
+    return tuple(out), tag
 
 
 def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:

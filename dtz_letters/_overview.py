@@ -107,11 +107,11 @@ img { width: 100%; border: 1px solid #ddd; }
 {% for row in rows %}
 <li>
   <h2>{{ row.gemeente }} <span class="status {{ row.status }}">{{ row.status }}</span></h2>
-  {% if row.thumb %}<a href="{{ row.pdf }}"><img src="{{ row.thumb }}"
+  {% if row.get("thumb") %}<a href="{{ row.pdf }}"><img src="{{ row.thumb }}"
      alt="Eerste pagina van de brief voor {{ row.gemeente }}"></a>{% endif %}
   <p class="letter">{{ row.letter }}</p>
-  <p>{% if row.pdf %}<a href="{{ row.pdf }}">PDF</a>{% endif %}
-     {% if row.docx %}<a href="{{ row.docx }}">DOCX</a>{% endif %}</p>
+  <p>{% if row.get("pdf") %}<a href="{{ row.pdf }}">PDF</a>{% endif %}
+     {% if row.get("docx") %}<a href="{{ row.docx }}">DOCX</a>{% endif %}</p>
 </li>
 {% endfor %}
 </ul>
