@@ -81,6 +81,35 @@ def block_text(block: Block) -> str:
     return "\n".join(plain(c) for c in cells)
 
 
+def nest_headings(blocks: tuple[Block, ...], above: int = 1) -> tuple[Block, ...]:
+    """``blocks`` with heading levels that never skip one (an accessibility rule).
+
+    ``above`` is the level of the heading the blocks sit under (1, the subject). A heading may
+    go back up any number of levels, but down only one: "# Kop" in a section without a heading
+    becomes level 2, not 3, so a screen reader's outline has no holes.
+    """
+    out, _ = _nest(blocks, above)
+    return out
+
+
+def _nest(blocks: tuple[Block, ...], last: int) -> tuple[tuple[Block, ...], int]:
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            level = max(1, min(block.level, last + 1))
+            last = level
+            out.append(block if level == block.level else Heading(level, block.spans))
+        elif isinstance(block, ListBlock):
+            items = []
+            for item in block.items:
+                inner, last = _nest(item.blocks, last)
+                items.append(ListItem(inner))
+            out.append(ListBlock(block.ordered, block.start, tuple(items)))
+        else:
+            out.append(block)
+    return tuple(out), last
+
+
 @cache
 def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt

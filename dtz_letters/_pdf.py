@@ -37,7 +37,8 @@ from weasyprint.urls import (  # type: ignore[import-untyped]
 )
 
 from ._compose import Brief
-from ._document import Heading, ListBlock, Paragraph, Table
+from ._document import Heading, ListBlock, Paragraph, Table, nest_headings
+from ._tagging import make_accessible
 from ._workspace import Workspace
 from .errors import AssetError, RenderError, TemplateError, display_path
 
@@ -105,7 +106,7 @@ class SearchPath:
 def render_pdf(
     brief: Brief, workspace: Workspace, *, variant: str | None = None, strict: bool = False
 ) -> bytes:
-    """Render ``brief`` as a tagged PDF in its municipality's house style.
+    """Render ``brief`` as a tagged PDF (PDF/UA-1 when it passes the check) in its house style.
 
     ``variant`` is a WeasyPrint PDF variant such as ``"pdf/a-2a"`` (the archive's), or None for
     plain PDF 1.7. The same brief gives the same bytes.
@@ -113,7 +114,7 @@ def render_pdf(
     Raises ``AssetError`` when the house style names a file that is missing or outside the
     allowed folders, ``TemplateError`` when a template is broken, and ``RenderError`` when the
     text needs a character the house font lacks, or WeasyPrint could not load a resource (or,
-    with ``strict``, reported any warning at all).
+    with ``strict``, reported any warning at all or the PDF fails the accessibility check).
     """
     search = SearchPath.of(workspace, brief.slug)
     _check_glyphs(brief, search)
@@ -137,6 +138,12 @@ def render_pdf(
             raise RenderError(f"WeasyPrint stopped on {brief.name} ({brief.slug}): {exc}.") from exc
     fetcher.raise_failures()
     _raise_warnings(warnings, strict, f"{brief.name} ({brief.slug})")
+    # Page furniture as artifacts, lists and tables mended, PDF/UA-1 claimed only if it holds.
+    pdf, problems = make_accessible(pdf)
+    if strict and problems:
+        raise RenderError(
+            f"The PDF of {brief.name} ({brief.slug}) is not accessible: {problems[0]}"
+        )
     return pdf
 
 
@@ -221,6 +228,8 @@ def _context(brief: Brief, search: SearchPath) -> dict[str, Any]:
     p = brief.profile.profile
     return {
         "brief": brief,
+        # The body with heading levels that never skip one below the subject (h1).
+        "body": nest_headings(brief.body),
         "title": f"{brief.documenttype}: {brief.onderwerp}",
         "logo": {"url": (search.gemeente / p.logo.bestand).as_uri(), "alt": p.logo.alt},
         "colours": {"accent": p.kleuren.accent, "tekst": p.kleuren.tekst},

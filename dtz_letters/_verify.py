@@ -233,4 +233,8 @@ def _check_content(
             problem(rel, f"siegfried identifies {puid}, not {PUID_PDFA_2A} (PDF/A-2a).")
         for issue in pdfa_problems(path):
             problem(rel, f"not a proper PDF/A-2a: {issue}.")
+        from ._a11y import check_pdf_accessibility
+
+        for issue in check_pdf_accessibility(path):
+            problem(rel, f"not accessible: {issue.rstrip('.')}.")
 

@@ -564,12 +564,14 @@ def test_verify_catches_an_invalid_sidecar(archive_copy: Path) -> None:
 
 
 def test_verify_sees_a_pdf_that_siegfried_does_not_identify_as_recorded(
-    archive_copy: Path, ws: Path
+    archive_copy: Path, ws: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # WeasyPrint's own PDF/A-2a, not post-processed: it claims PDF/A-2a in a compressed XMP
-    # stream, and siegfried sees PDF 1.7.
+    # WeasyPrint's own PDF/A-2a, without our post-processing (which stores the XMP stream
+    # uncompressed): it claims PDF/A-2a in a compressed XMP stream, and siegfried sees PDF 1.7.
+    from dtz_letters import _pdf
     from dtz_letters._pdf import render_pdf
 
+    monkeypatch.setattr(_pdf, "make_accessible", lambda pdf: (pdf, []))
     workspace = Workspace(ws)
     brief = for_gemeente(read_letter(ws / "letters" / "rib-archief.yaml"),
                          workspace.profile("coevorden"))
@@ -581,3 +583,30 @@ def test_verify_sees_a_pdf_that_siegfried_does_not_identify_as_recorded(
         in problems
     assert f"{FOLDER}/{IDENT}.pdf: not a proper PDF/A-2a: its XMP metadata stream is " \
         "compressed (format tools cannot read it)." in problems
+
+
+def test_verify_runs_the_accessibility_check(archive_copy: Path) -> None:
+    """An archived PDF whose logo lost its alternative text is reported by verify."""
+    import io
+
+    import pikepdf
+
+    target = archive_copy / FOLDER / f"{IDENT}.pdf"
+    with pikepdf.open(io.BytesIO(target.read_bytes())) as pdf:
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Dictionary) and node.get("/S") == "/Figure":
+                del node["/Alt"]
+            kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
+            if isinstance(kids, pikepdf.Array):
+                stack.extend(kids)
+            elif isinstance(kids, pikepdf.Dictionary):
+                stack.append(kids)
+        out = io.BytesIO()
+        pdf.save(out)
+    target.write_bytes(out.getvalue())
+    problems = verify_archive(archive_copy).problems
+    assert any(
+        p.startswith(f"{FOLDER}/{IDENT}.pdf: not accessible:") and "Alt" in p for p in problems
+    ), problems

@@ -1,0 +1,433 @@
+"""Post-processing of WeasyPrint's tagged PDF into a PDF/UA-1 file (for any PDF variant).
+
+WeasyPrint 70 tags the letter well, but leaves gaps that a screen reader hears:
+
+- The page-margin boxes (running header, CONCEPT mark, "Pagina 1 van 2") get marked-content
+  sequences with an MCID and structure elements that hang from no parent: not read, yet not
+  artifacts either. Their sequences become ``/Artifact <</Type /Pagination>>`` here, and their
+  ParentTree entries are cleared.
+- Anything drawn outside marked content is wrapped in ``/Artifact BMC ... EMC`` (WeasyPrint
+  marks its own backgrounds and borders; this is the safety net for the rest).
+- A list item whose content is a paragraph has no LBody, and a nested list hangs from the
+  outer list instead of from its item: both are rebuilt the PDF way (LI = Lbl + LBody).
+- Header cells get a /Scope; the IDs that data cells refer to get their IDTree; a PDF 1.7 file
+  loses WeasyPrint's PDF 2.0 namespace.
+- The XMP metadata gets the document title (and, for a plain PDF, is written at all), and the
+  PDF/UA-1 identification only when :func:`dtz_letters._a11y.problems_of` finds nothing.
+
+The result is saved deterministically: the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+from lxml import etree  # type: ignore[import-untyped]
+
+from ._a11y import mark_of, problems_of
+
+_PATH_CONSTRUCTION = frozenset(["m", "re", "l", "c", "v", "y", "h"])
+_PATH_PAINTING = frozenset(["S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n"])
+#: Drawn by one operator: text showing (inside its text object), images, forms, shadings.
+_SINGLE = frozenset(["Tj", "TJ", "'", '"', "Do", "sh"])
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+NS = {
+    "x": "adobe:ns:meta/",
+    "rdf": RDF,
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "pdf": "http://ns.adobe.com/pdf/1.3/",
+    "xmp": "http://ns.adobe.com/xap/1.0/",
+    "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
+}
+_XPACKET_BEGIN = b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+_XPACKET_END = b'\n<?xpacket end="r"?>'
+#: PDF/A-2 only knows the schemas of XMP itself; pdfuaid has to be described in the file.
+_PDFUA_SCHEMA = f"""\
+<rdf:Description xmlns:rdf="{RDF}" rdf:about=""
+    xmlns:pdfaExtension="{NS["pdfaExtension"]}"
+    xmlns:pdfaSchema="{NS["pdfaSchema"]}"
+    xmlns:pdfaProperty="{NS["pdfaProperty"]}">
+  <pdfaExtension:schemas>
+    <rdf:Bag>
+      <rdf:li rdf:parseType="Resource">
+        <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+        <pdfaSchema:namespaceURI>{NS["pdfuaid"]}</pdfaSchema:namespaceURI>
+        <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+        <pdfaSchema:property>
+          <rdf:Seq>
+            <rdf:li rdf:parseType="Resource">
+              <pdfaProperty:name>part</pdfaProperty:name>
+              <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+              <pdfaProperty:category>internal</pdfaProperty:category>
+              <pdfaProperty:description>Part of ISO 14289 followed</pdfaProperty:description>
+            </rdf:li>
+          </rdf:Seq>
+        </pdfaSchema:property>
+      </rdf:li>
+    </rdf:Bag>
+  </pdfaExtension:schemas>
+</rdf:Description>"""
+
+
+def make_accessible(pdf: bytes) -> tuple[bytes, list[str]]:
+    """Mend WeasyPrint's tagging of ``pdf``; return the new bytes and the problems left.
+
+    The file claims PDF/UA-1 in its XMP metadata exactly when the problem list is empty.
+    """
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        root = doc.Root.get("/StructTreeRoot")
+        if isinstance(root, pikepdf.Dictionary):
+            _drop_pdf2_namespace(doc, root)
+            orphans = _orphaned_mcids(doc, root)
+            for page in doc.pages:
+                _mend_content(doc, page, orphans.get(page.obj.objgen, set()))
+            _mend_structure(doc, root)
+        else:
+            for page in doc.pages:
+                _mend_content(doc, page, set())
+        _mend_catalog(doc)
+        _write_xmp(doc, claim_ua=False)
+        problems = problems_of(doc)
+        if not problems:
+            _write_xmp(doc, claim_ua=True)
+        out = io.BytesIO()
+        doc.save(
+            out,
+            deterministic_id=True,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+            # Keep the XMP packet as written here: pikepdf would reformat it.
+            fix_metadata_version=False,
+        )
+    return out.getvalue(), problems
+
+
+# --------------------------------------------------------------------------- content streams
+
+
+def _orphaned_mcids(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> dict[tuple[int, int], set[int]]:
+    """Per page, the MCIDs whose structure element hangs from no parent in the tree.
+
+    WeasyPrint builds elements for the page-margin boxes and never links them in: that
+    content is page furniture. The ParentTree entries are cleared here as well.
+    """
+    reachable = _reachable(root)
+    parent_tree = root.get("/ParentTree")
+    if not isinstance(parent_tree, pikepdf.Dictionary):
+        return {}
+    numbers = pikepdf.NumberTree(parent_tree)
+    found: dict[tuple[int, int], set[int]] = {}
+    for page in doc.pages:
+        index = page.obj.get("/StructParents")
+        if index is None or int(index) not in numbers:
+            continue
+        entry = numbers[int(index)]
+        if not isinstance(entry, pikepdf.Array):
+            continue
+        mcids = set()
+        for mcid, element in enumerate(entry):
+            if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable:
+                mcids.add(mcid)
+                entry[mcid] = pikepdf.Object.parse(b"null")
+        if mcids:
+            found[page.obj.objgen] = mcids
+    return found
+
+
+def _reachable(root: pikepdf.Dictionary) -> set[tuple[int, int]]:
+    seen: set[tuple[int, int]] = set()
+    stack = list(_kids(root))
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+            continue
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        stack.extend(_kids(node))
+    return seen
+
+
+def _mend_content(doc: pikepdf.Pdf, page: pikepdf.Page, furniture: set[int]) -> None:
+    """Turn furniture sequences into artifacts, and wrap unmarked drawing as artifacts.
+
+    The artifact marks go where the PDF rules allow marked-content operators: around a
+    whole path (from its first construction operator to the painting one, never inside),
+    around one text-showing operator inside its text object, around an image or form.
+    """
+    resources = page.obj.get("/Resources")
+    instructions = list(pikepdf.parse_content_stream(page))
+    before: dict[int, int] = {}  # index -> number of "/Artifact BMC" to insert before it
+    after: set[int] = set()  # indexes that get an "EMC" after them
+    replaced: dict[int, pikepdf.ContentStreamInstruction] = {}
+    depth = 0
+    path_start: int | None = None
+
+    def wrap(start: int, end: int) -> None:
+        before[start] = before.get(start, 0) + 1
+        after.add(end)
+
+    for i, instruction in enumerate(instructions):
+        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            if depth == 0:
+                wrap(i, i)
+            continue
+        op = str(instruction.operator)
+        if op in ("BDC", "BMC"):
+            depth += 1
+            tag, props = mark_of(list(instruction.operands), resources)
+            mcid = props.get("/MCID")
+            if tag != "/Artifact" and isinstance(mcid, int) and mcid in furniture:
+                replaced[i] = pikepdf.ContentStreamInstruction(
+                    [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)],
+                    pikepdf.Operator("BDC"),
+                )
+        elif op == "EMC":
+            depth = max(depth - 1, 0)
+        elif op in _PATH_CONSTRUCTION:
+            if path_start is None:
+                path_start = i
+        elif op in _PATH_PAINTING:
+            start = i if path_start is None else path_start
+            path_start = None
+            if depth == 0 and op != "n":
+                wrap(start, i)
+        elif op in _SINGLE and depth == 0:
+            wrap(i, i)
+    if not (before or replaced):
+        return
+    out: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
+    artifact = pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact], pikepdf.Operator("BMC"))
+    emc = pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC"))
+    for i, instruction in enumerate(instructions):
+        out.extend([artifact] * before.get(i, 0))
+        out.append(replaced.get(i, instruction))
+        if i in after:
+            out.append(emc)
+    page.obj.Contents = doc.make_stream(pikepdf.unparse_content_stream(out))
+
+
+# --------------------------------------------------------------------------- structure tree
+
+
+def _kids(element: pikepdf.Dictionary) -> list[object]:
+    k = element.get("/K")
+    return list(k) if isinstance(k, pikepdf.Array) else ([] if k is None else [k])
+
+
+def _elements(root: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    found: list[pikepdf.Dictionary] = []
+    stack = list(reversed(_kids(root)))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            found.append(node)
+            stack.extend(reversed(_kids(node)))
+    return found
+
+
+def _mend_structure(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> None:
+    for element in _elements(root):
+        kind = str(element.S)
+        if kind == "/L":
+            _nest_lists(doc, element)
+    for element in _elements(root):
+        kind = str(element.S)
+        if kind == "/LI":
+            _wrap_list_body(doc, element)
+        elif kind == "/TH":
+            _set_scope(element)
+    _index_ids(doc, root)
+
+
+def _nest_lists(doc: pikepdf.Pdf, lst: pikepdf.Dictionary) -> None:
+    """Move a list that hangs from a list into the body of the item before it.
+
+    WeasyPrint links a nested ``<ul>`` to the outer L; in PDF a list's children are items.
+    """
+    kids = _kids(lst)
+    kept: list[object] = []
+    for kid in kids:
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/L" and kept:
+            item = kept[-1]
+            if isinstance(item, pikepdf.Dictionary) and item.get("/S") == "/LI":
+                item.K = pikepdf.Array([*_kids(item), kid])
+                kid.P = item
+                continue
+        kept.append(kid)
+    if len(kept) != len(kids):
+        lst.K = pikepdf.Array(kept)
+
+
+def _wrap_list_body(doc: pikepdf.Pdf, item: pikepdf.Dictionary) -> None:
+    """Give a list item whose content is not in an LBody one LBody holding it."""
+    kids = _kids(item)
+    body = [k for k in kids if not (isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/Lbl")]
+    if not body or (
+        len(body) == 1 and isinstance(body[0], pikepdf.Dictionary) and body[0].get("/S") == "/LBody"
+    ):
+        return
+    lbody = pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.LBody, P=item)
+    if "/Pg" in item:
+        lbody.Pg = item.Pg
+    lbody = doc.make_indirect(lbody)
+    moved: list[object] = []
+    for kid in body:
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/LBody":
+            moved.extend(_kids(kid))  # an LBody among other content: merge its content in
+            for inner in _kids(kid):
+                if isinstance(inner, pikepdf.Dictionary) and "/S" in inner:
+                    inner.P = lbody
+        else:
+            moved.append(kid)
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                kid.P = lbody
+    lbody.K = pikepdf.Array(moved)
+    labels = [k for k in kids if k not in body]
+    item.K = pikepdf.Array([*labels, lbody])
+
+
+def _set_scope(cell: pikepdf.Dictionary) -> None:
+    """A header cell heads its column when it is in THead or the first row, else its row."""
+    attributes = cell.get("/A")
+    if not isinstance(attributes, pikepdf.Dictionary) or "/Scope" in attributes:
+        return
+    row = cell.get("/P")
+    group = row.get("/P") if isinstance(row, pikepdf.Dictionary) else None
+    column = isinstance(group, pikepdf.Dictionary) and group.get("/S") == "/THead"
+    if not column and isinstance(row, pikepdf.Dictionary):
+        cells = [k for k in _kids(row) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+        column = not (cells and cells[0].objgen == cell.objgen)
+    attributes.Scope = pikepdf.Name.Column if column else pikepdf.Name.Row
+
+
+def _index_ids(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> None:
+    """The IDTree: IDs (which data cells name in /Headers) must lead to their elements."""
+    ids = {str(e.ID): e for e in _elements(root) if "/ID" in e}
+    if not ids:
+        return
+    names = pikepdf.Array()
+    for key in sorted(ids):
+        names.append(pikepdf.String(key))
+        names.append(ids[key])
+    root.IDTree = doc.make_indirect(pikepdf.Dictionary(Names=names))
+
+
+def _drop_pdf2_namespace(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> None:
+    """WeasyPrint 70 adds the PDF 2.0 structure namespace to PDF 1.7 files too: remove it."""
+    if doc.pdf_version >= "2.0":
+        return
+    if "/Namespaces" in root:
+        del root["/Namespaces"]
+    for element in _elements(root):
+        if "/NS" in element:
+            del element["/NS"]
+
+
+# --------------------------------------------------------------------------- catalog, XMP
+
+
+def _mend_catalog(doc: pikepdf.Pdf) -> None:
+    catalog = doc.Root
+    catalog.MarkInfo = pikepdf.Dictionary(Marked=True)
+    preferences = catalog.get("/ViewerPreferences")
+    if not isinstance(preferences, pikepdf.Dictionary):
+        preferences = pikepdf.Dictionary()
+        catalog.ViewerPreferences = preferences
+    preferences.DisplayDocTitle = True
+    for page in doc.pages:
+        annots = page.obj.get("/Annots")
+        if isinstance(annots, pikepdf.Array) and len(annots):
+            page.obj.Tabs = pikepdf.Name.S
+            for annot in annots:
+                if annot.get("/Subtype") == "/Link" and "/Contents" not in annot:
+                    action = annot.get("/A")
+                    uri = action.get("/URI") if isinstance(action, pikepdf.Dictionary) else None
+                    annot.Contents = pikepdf.String(f"Link naar {uri}" if uri else "Link")
+
+
+def _write_xmp(doc: pikepdf.Pdf, *, claim_ua: bool) -> None:
+    """Write the XMP metadata: what WeasyPrint wrote (if anything), the title, PDF/UA-1."""
+    metadata = doc.Root.get("/Metadata")
+    if isinstance(metadata, pikepdf.Stream):
+        tree = etree.fromstring(metadata.read_bytes(), etree.XMLParser(remove_blank_text=False))
+    else:
+        tree = etree.fromstring(f'<x:xmpmeta xmlns:x="{NS["x"]}"/>'.encode())
+    rdf = tree.find(f"{{{RDF}}}RDF")
+    if rdf is None:
+        rdf = etree.SubElement(tree, f"{{{RDF}}}RDF", nsmap={"rdf": RDF})
+    _ensure_docinfo_properties(doc, rdf)
+    _remove_pdfua(rdf)
+    if claim_ua:
+        ua = etree.SubElement(rdf, f"{{{RDF}}}Description", nsmap={"pdfuaid": NS["pdfuaid"]})
+        ua.set(f"{{{RDF}}}about", "")
+        ua.set(f"{{{NS['pdfuaid']}}}part", "1")
+        if rdf.find(f".//{{{NS['pdfaid']}}}part") is not None or any(
+            f"{{{NS['pdfaid']}}}part" in d.attrib for d in rdf
+        ):
+            rdf.append(etree.fromstring(_PDFUA_SCHEMA.encode()))
+    body = etree.tostring(tree, encoding="utf-8")
+    stream = doc.make_stream(_XPACKET_BEGIN + body + _XPACKET_END)
+    stream.Type = pikepdf.Name.Metadata
+    stream.Subtype = pikepdf.Name.XML
+    doc.Root.Metadata = stream
+
+
+def _ensure_docinfo_properties(doc: pikepdf.Pdf, rdf: etree._Element) -> None:
+    """The title (and, when WeasyPrint wrote no XMP, the rest of /Info) as XMP properties."""
+    info = doc.docinfo
+    title = str(info.get("/Title", "")).strip()
+    wanted: list[tuple[str, str, str]] = []  # (namespace prefix, property, value)
+    if title:
+        wanted.append(("dc", "title", title))
+    if "/Author" in info:
+        wanted.append(("dc", "creator", str(info.Author)))
+    if "/Subject" in info:
+        wanted.append(("dc", "description", str(info.Subject)))
+    if "/Producer" in info:
+        wanted.append(("pdf", "Producer", str(info.Producer)))
+    if "/Creator" in info:
+        wanted.append(("xmp", "CreatorTool", str(info.Creator)))
+    lang = str(doc.Root.get("/Lang", "")).strip()
+    if lang:
+        wanted.append(("dc", "language", lang))
+    for prefix, name, value in wanted:
+        qname = f"{{{NS[prefix]}}}{name}"
+        if rdf.find(f".//{qname}") is not None or any(qname in d.attrib for d in rdf):
+            continue
+        description = etree.SubElement(rdf, f"{{{RDF}}}Description", nsmap={prefix: NS[prefix]})
+        description.set(f"{{{RDF}}}about", "")
+        prop = etree.SubElement(description, qname)
+        if (prefix, name) in (("dc", "title"), ("dc", "description")):
+            alt = etree.SubElement(etree.SubElement(prop, f"{{{RDF}}}Alt"), f"{{{RDF}}}li")
+            alt.set("{http://www.w3.org/XML/1998/namespace}lang", "x-default")
+            alt.text = value
+        elif (prefix, name) == ("dc", "creator"):
+            etree.SubElement(etree.SubElement(prop, f"{{{RDF}}}Seq"), f"{{{RDF}}}li").text = value
+        elif (prefix, name) == ("dc", "language"):
+            etree.SubElement(etree.SubElement(prop, f"{{{RDF}}}Bag"), f"{{{RDF}}}li").text = value
+        else:
+            prop.text = value
+
+
+def _remove_pdfua(rdf: etree._Element) -> None:
+    """Drop any PDF/UA identification and its schema description, to write them afresh."""
+    part = f"{{{NS['pdfuaid']}}}part"
+    for description in list(rdf):
+        if part in description.attrib:
+            del description.attrib[part]
+        for element in description.findall(part):
+            description.remove(element)
+        prefixes = description.findall(f".//{{{NS['pdfaSchema']}}}namespaceURI")
+        if any(p.text == NS["pdfuaid"] for p in prefixes):
+            rdf.remove(description)
+            continue
+        if len(description) == 0 and set(description.attrib) <= {f"{{{RDF}}}about"}:
+            rdf.remove(description)
