@@ -48,6 +48,7 @@ class Brief:
     aanhef: str
     body: tuple[Block, ...]
     slot: str
+    plaats_datum: str | None  # "Exloo, 21 december 2021", where the profile signs with a place
     college: str
     ondertekenaars: tuple[Signatory, ...]
     bijlagen: tuple[str, ...]
@@ -80,7 +81,7 @@ class Brief:
 
         parts = [self.aan, *self.reference_rows_text(), f"Onderwerp {self.onderwerp}", self.aanhef]
         parts += [block_text(b) for b in self.body]
-        parts += [self.slot, self.college]
+        parts += [self.slot, *([self.plaats_datum] if self.plaats_datum else []), self.college]
         for s in self.ondertekenaars:
             parts += [s.functie, s.naam]
         if self.bijlagen:
@@ -192,6 +193,9 @@ def for_gemeente(letter: LoadedLetter, profile: LoadedProfile) -> Brief:
         aanhef=pick("aanhef") or p.aanhef,
         body=tuple(body),
         slot=lt.slot or p.slot,
+        plaats_datum=(
+            f"{p.ondertekening.plaats}, {datum_tekst}" if p.ondertekening.plaats else None
+        ),
         college=p.ondertekening.college,
         ondertekenaars=tuple(signatories),
         bijlagen=tuple(

@@ -287,6 +287,7 @@ def _context(tpl: DocxTemplate, brief: Brief) -> dict[str, Any]:
         "aanhef": brief.aanhef,
         "body": _body(tpl, brief.body),
         "slot": brief.slot,
+        "plaats_datum": brief.plaats_datum,
         "college": brief.college,
         "ondertekenaars": [{"functie": s.functie, "naam": s.naam} for s in brief.ondertekenaars],
         "bijlagen": list(brief.bijlagen),

@@ -425,6 +425,9 @@ def _signature_block(doc: Document) -> None:
     slot = cell.paragraphs[0]
     _set_text(slot, "{{ slot }}", style="Ondertekening")
     slot.paragraph_format.space_before = Pt(8)
+    cell.add_paragraph("{%p if plaats_datum %}", style="Ondertekening")
+    cell.add_paragraph("{{ plaats_datum }}", style="Ondertekening")
+    cell.add_paragraph("{%p endif %}", style="Ondertekening")
     cell.add_paragraph("{{ college }}", style="Ondertekening").paragraph_format.space_after = Pt(6)
     _signature_table(cell)
     # python-docx puts an empty paragraph after a nested table (a cell must end with one);

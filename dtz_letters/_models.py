@@ -67,6 +67,9 @@ class Ondertekening(_Model):
 
     college: Text
     ondertekenaars: Annotated[list[Ondertekenaar], Field(min_length=1)]
+    #: The place of signing ("Exloo"): when set, "Exloo, 21 december 2021" stands above the
+    #: college line, as some municipalities sign.
+    plaats: Text | None = None
 
 
 class Logo(_Model):

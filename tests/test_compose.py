@@ -185,3 +185,21 @@ def test_check_lists_every_missing_fact() -> None:
     assert "templates/emmen/profile.yaml" in files
     assert "ondertekening.ondertekenaars[2].naam" in fields
     assert "datum" in fields
+
+
+def test_signature_wording_and_place_per_gemeente(workspace: Path) -> None:
+    """Borger-Odoorn signs as it publishes: place and date, college line and functions with
+    commas; Coevorden as in the reference letter."""
+    path = write(
+        workspace, "onderwerp: Test\ndatum: 2025-03-20\nsecties:\n  - tekst: Hallo.\n"
+    )
+    borger = compose(path, "borger-odoorn")
+    assert borger.plaats_datum == "Exloo, 20 maart 2025"
+    assert borger.college == "Het college van burgemeester en wethouders van Borger-Odoorn,"
+    assert [s.functie for s in borger.ondertekenaars] == ["de secretaris,", "de burgemeester,"]
+    assert "Hoogachtend,\nExloo, 20 maart 2025\nHet college" in borger.text()
+    coevorden = compose(path, "coevorden")
+    assert coevorden.plaats_datum is None
+    assert "Hoogachtend,\nhet college van burgemeester en wethouders van Coevorden" in (
+        coevorden.text()
+    )
