@@ -133,3 +133,56 @@ def test_overview_page_lists_all_five(rendered: Path) -> None:
         thumb = rendered / "thumbs" / slug / f"{EXAMPLE.stem}.png"
         assert thumb.read_bytes().startswith(b"\x89PNG")
     assert index.count('class="status concept"') == 5
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_copy_is_signed_by_its_own_college(rendered: Path, slug: str) -> None:
+    brief = compose(EXAMPLE, slug)
+    naam = brief.profile.profile.naam
+    pdf, docx = files(rendered, slug)
+    for text in (
+        normalise(" ".join(pdf_body_lines(pdf, furniture(slug)))),
+        normalise(" ".join(docx_body_lines(docx))),
+    ):
+        tail = text[text.index("Hoogachtend,"):]
+        assert f"college van burgemeester en wethouders van {naam}" in tail
+        for signatory in brief.ondertekenaars:
+            assert f"{signatory.functie} {signatory.naam}" in tail
+            if not signatory.known:
+                assert signatory.naam.startswith("[ONBEKEND: naam ")
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_no_letterhead_names_another_municipality(rendered: Path, slug: str) -> None:
+    """The letterhead, running header and signature of a copy name only its own municipality
+    (the body text names all five: it is about their partnership)."""
+    from tests.textutil import pdf_pages
+
+    others = {compose(EXAMPLE, s).profile.profile.naam for s in SLUGS} - {
+        compose(EXAMPLE, slug).profile.profile.naam
+    }
+    pdf, docx = files(rendered, slug)
+    brief = compose(EXAMPLE, slug)
+    first_page = pdf_pages(pdf)[0]
+    sender = [" ".join(line.split()) for line in brief.sender_lines]
+    letterhead = [line for line in first_page.split("\n") if " ".join(line.split()) in sender]
+    assert len(letterhead) == len(sender)
+    running = [line for page in pdf_pages(pdf)[1:] for line in page.split("\n") if " · " in line]
+    assert running and all(line.startswith(brief.gemeente + " · ") for line in running)
+    import zipfile
+
+    with zipfile.ZipFile(docx) as z:
+        headers = " ".join(
+            docx_xml_text_part(z.read(n)) for n in z.namelist() if n.startswith("word/header")
+        )
+    for other in others:
+        assert other not in " ".join(brief.sender_lines)
+        assert other not in " ".join(running)
+        assert other not in headers, f"{other} in the DOCX header of {slug}"
+    assert brief.gemeente in headers
+
+
+def docx_xml_text_part(xml: bytes) -> str:
+    import re
+
+    return re.sub(r"<[^>]+>", " ", xml.decode("utf-8"))
