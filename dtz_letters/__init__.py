@@ -39,7 +39,9 @@ def load_letter(path: str | Path) -> LoadedLetter:
     return read_letter(Path(path))
 
 
-def compose(letter: str | Path | LoadedLetter, gemeente: str, workspace: str | Path | None = None) -> Brief:
+def compose(
+    letter: str | Path | LoadedLetter, gemeente: str, workspace: str | Path | None = None
+) -> Brief:
     """The letter resolved for one municipality: what both renderers draw."""
     from ._compose import for_gemeente
     from ._load import LoadedLetter

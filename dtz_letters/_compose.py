@@ -147,8 +147,13 @@ def for_gemeente(letter: LoadedLetter, profile: LoadedProfile) -> Brief:
     else:
         datum_tekst, day = long_date(datum), datum
 
+    signers_loc: Loc
     if variant and variant.ondertekenaars is not None:
-        signers, signers_loc, source = variant.ondertekenaars, ("per_gemeente", slug, "ondertekenaars"), letter.source
+        signers, signers_loc, source = (
+            variant.ondertekenaars,
+            ("per_gemeente", slug, "ondertekenaars"),
+            letter.source,
+        )
     elif lt.ondertekenaars is not None:
         signers, signers_loc, source = lt.ondertekenaars, ("ondertekenaars",), letter.source
     else:
@@ -207,13 +212,13 @@ def for_gemeente(letter: LoadedLetter, profile: LoadedProfile) -> Brief:
     )
 
 
-def _signatory(
-    s: Ondertekenaar, loc: Loc, source: Any, missing: list[Problem]
-) -> Signatory:
+def _signatory(s: Ondertekenaar, loc: Loc, source: Any, missing: list[Problem]) -> Signatory:
     if isinstance(s.naam, Onbekend):
         role = s.functie.removeprefix("de ").rstrip(",")
         missing.append(
-            source.problem(loc, f"the name of the {role} is not known ({s.naam.onbekend}); fill it in")
+            source.problem(
+                loc, f"the name of the {role} is not known ({s.naam.onbekend}); fill it in"
+            )
         )
         return Signatory(s.functie, placeholder(f"naam {role}"), False)
     return Signatory(s.functie, s.naam, True)
@@ -285,4 +290,3 @@ def _template_line(exc: BaseException) -> int:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
-

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -63,7 +63,7 @@ class Table:
     align: tuple[str | None, ...]  # "left", "center", "right" or None per column
 
 
-Block = Union[Heading, Paragraph, ListBlock, Table]
+Block = Heading | Paragraph | ListBlock | Table
 
 
 def plain(spans: Inline) -> str:
@@ -246,8 +246,11 @@ def _merge(spans: list[Span]) -> Inline:
     """Join neighbouring spans of equal formatting, so both renderers get the same runs."""
     out: list[Span] = []
     for s in spans:
-        if out and not s.line_break and not out[-1].line_break and (
-            (out[-1].bold, out[-1].italic, out[-1].href) == (s.bold, s.italic, s.href)
+        if (
+            out
+            and not s.line_break
+            and not out[-1].line_break
+            and ((out[-1].bold, out[-1].italic, out[-1].href) == (s.bold, s.italic, s.href))
         ):
             prev = out[-1]
             out[-1] = Span(prev.text + s.text, prev.bold, prev.italic, prev.href)

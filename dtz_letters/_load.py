@@ -187,10 +187,8 @@ def _best_union_members(errors: list[Any], data: Any) -> list[Any]:
         fitting = [
             errs for errs in members.values() if not all(e["type"].endswith("_type") for e in errs)
         ]
-        if not fitting:
-            keep = list(members.values())  # type mismatches all round: the union message says more
-        else:
-            keep = [min(fitting, key=len)]
+        # With type mismatches all round, the union's own message says more: keep them all.
+        keep = [min(fitting, key=len)] if fitting else list(members.values())
         for errs in members.values():
             if not any(errs is k for k in keep):
                 dropped.update(id(e) for e in errs)
@@ -209,10 +207,9 @@ def _real_loc(
     cur = data
     for n, part in enumerate(loc):
         last = n == len(loc) - 1
-        if isinstance(cur, dict) and part in cur:
-            out.append(part)
-            cur = cur[part]
-        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+        if (isinstance(cur, dict) and part in cur) or (
+            isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
+        ):
             out.append(part)
             cur = cur[part]
         elif isinstance(cur, dict) and last and kind == "missing":

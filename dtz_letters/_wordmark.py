@@ -21,14 +21,14 @@ def draw_wordmark(name: str, font_file: Path, target: Path) -> None:
     large = ImageFont.truetype(str(font_file), 40 * _SCALE)
     lines = [("gemeente", small), (name, large)]
     boxes = [ImageDraw.Draw(Image.new("L", (1, 1))).textbbox((0, 0), t, font=f) for t, f in lines]
-    width = max(b[2] for b in boxes) + 8 * _SCALE
-    height = sum(b[3] for b in boxes) + 10 * _SCALE
+    width = int(max(b[2] for b in boxes)) + 8 * _SCALE
+    height = int(sum(b[3] for b in boxes)) + 10 * _SCALE
     image = Image.new("LA", (width, height), (255, 0))
     draw = ImageDraw.Draw(image)
     y = 0
     for (text, font), box in zip(lines, boxes, strict=True):
         draw.text((0, y), text, font=font, fill=(80, 255))
-        y += box[3] + 4 * _SCALE
+        y += int(box[3]) + 4 * _SCALE
     draw.rectangle((0, height - 3 * _SCALE, width, height), fill=(80, 255))
     image.save(target, format="PNG", optimize=True)
 

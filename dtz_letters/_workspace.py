@@ -28,8 +28,7 @@ class Workspace:
                 if (folder / "templates" / "base").is_dir():
                     return cls(folder)
         raise DtzLettersError(
-            f"no workspace found: no folder at or above {' or '.join(tried)} "
-            "has templates/base/"
+            f"no workspace found: no folder at or above {' or '.join(tried)} has templates/base/"
         )
 
     @property
@@ -61,8 +60,7 @@ class Workspace:
         if slug in _SHARED or not (folder / "profile.yaml").is_file():
             known = ", ".join(self.slugs()) or "none"
             raise UnknownGemeenteError(
-                f"unknown gemeente {slug!r}: there is no {folder / 'profile.yaml'} "
-                f"(known: {known})"
+                f"unknown gemeente {slug!r}: there is no {folder / 'profile.yaml'} (known: {known})"
             )
         return folder
 

@@ -7,12 +7,12 @@ silently, object tags, merge keys, alias bombs) and keep a line and column for e
 
 from __future__ import annotations
 
+import bisect
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import bisect
-import re
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -106,7 +106,9 @@ def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise _YamlProblem(Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}")) from exc
+        raise _YamlProblem(
+            Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}")
+        ) from exc
     return parse_yaml(raw, display)
 
 
@@ -114,7 +116,10 @@ def parse_yaml(raw: bytes, display: str) -> tuple[Any, SourceMap]:
     if len(raw) > MAX_FILE_BYTES:
         raise _YamlProblem(
             Problem(
-                display, 1, 1, "",
+                display,
+                1,
+                1,
+                "",
                 f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes",
             )
         )
@@ -151,9 +156,11 @@ def _decode(raw: bytes, display: str) -> str:
         col = exc.start - (before.rfind(b"\n") + 1) + 1
         raise _YamlProblem(
             Problem(
-                display, line, col, "",
-                f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
-                "save it as UTF-8",
+                display,
+                line,
+                col,
+                "",
+                f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
             )
         ) from exc
 
@@ -173,7 +180,7 @@ def _marked_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
 
 class _Builder:
     def __init__(
-        self, loader: yaml.SafeLoader, smap: SourceMap, text: str = "", offsets: list[int] = ()
+        self, loader: yaml.SafeLoader, smap: SourceMap, text: str = "", offsets: Sequence[int] = ()
     ) -> None:
         self.loader = loader
         self.smap = smap
@@ -193,7 +200,7 @@ class _Builder:
         hi = bisect.bisect_left(self.offsets, end)
         raw = [o for o in self.offsets[lo:hi] if o not in self.claimed]
         self.claimed.update(raw)
-        markdown = bool(loc) and loc[-1] == "tekst" or (len(loc) > 1 and loc[-2] == "tekst")
+        markdown = (bool(loc) and loc[-1] == "tekst") or (len(loc) > 1 and loc[-2] == "tekst")
         found = 0
 
         def resolve(match: re.Match[str]) -> str:
@@ -208,7 +215,10 @@ class _Builder:
                 action, out = "removed", ""
             self.smap.warnings.append(
                 Problem(
-                    self.smap.file, where[0], where[1], format_loc(loc),
+                    self.smap.file,
+                    where[0],
+                    where[1],
+                    format_loc(loc),
                     f"control character U+{code:04X} {action}",
                 )
             )
@@ -223,7 +233,9 @@ class _Builder:
                 line, col = self._position(offset)
                 code = ord(self.text[offset]) - _SENTINEL_BASE
                 self.smap.warnings.append(
-                    Problem(self.smap.file, line, col, "", f"control character U+{code:04X} removed")
+                    Problem(
+                        self.smap.file, line, col, "", f"control character U+{code:04X} removed"
+                    )
                 )
 
     def _fail(self, node: Node, message: str, loc: Loc = ()) -> None:

@@ -113,7 +113,9 @@ def test_letter_not_for_the_asked_gemeente(
     letter.write_text(GOOD + "gemeenten: [emmen]\n", encoding="utf-8")
     out = workspace / "out"
     assert main(["render", str(letter), "--out", str(out), "-g", "coevorden"]) == 1
-    assert f"{letter}: the letter is not for coevorden (gemeenten: emmen)" in capsys.readouterr().err
+    assert (
+        f"{letter}: the letter is not for coevorden (gemeenten: emmen)" in capsys.readouterr().err
+    )
     assert not out.exists()
 
 

@@ -94,7 +94,9 @@ per_gemeente:
     assert (emmen.kenmerk, emmen.datum_tekst) == ("EM-7", "1 april 2025")
     assert emmen.contact is not None and emmen.contact.naam == "A. de Vries"
     assert (coevorden.kenmerk, coevorden.datum_tekst, coevorden.contact) == (
-        "ALG-1", "20 maart 2025", None,
+        "ALG-1",
+        "20 maart 2025",
+        None,
     )
 
 
@@ -126,7 +128,8 @@ def test_profile_values_in_text(workspace: Path) -> None:
     path = write(
         workspace,
         "onderwerp: Brief van {{ gemeente.officiele_naam }}\ndatum: 2025-03-20\n"
-        "secties:\n  - tekst: |\n      De raad van {{ gemeente.naam }} ({{ gemeente.provincie }}).\n",
+        "secties:\n  - tekst: |\n"
+        "      De raad van {{ gemeente.naam }} ({{ gemeente.provincie }}).\n",
     )
     brief = compose(path, "hardenberg")
     assert brief.onderwerp == "Brief van gemeente Hardenberg"
@@ -161,7 +164,7 @@ def test_unknown_template_name_is_an_error_with_line(workspace: Path) -> None:
 def test_sandbox_refuses_python_internals(workspace: Path, expression: str) -> None:
     path = write(
         workspace,
-        f"onderwerp: Test\ndatum: 2025-03-20\nsecties:\n  - tekst: \"{expression}\"\n",
+        f'onderwerp: Test\ndatum: 2025-03-20\nsecties:\n  - tekst: "{expression}"\n',
     )
     with pytest.raises(TemplateError) as info:
         compose(path, "emmen")
@@ -190,9 +193,7 @@ def test_check_lists_every_missing_fact() -> None:
 def test_signature_wording_and_place_per_gemeente(workspace: Path) -> None:
     """Borger-Odoorn signs as it publishes: place and date, college line and functions with
     commas; Coevorden as in the reference letter."""
-    path = write(
-        workspace, "onderwerp: Test\ndatum: 2025-03-20\nsecties:\n  - tekst: Hallo.\n"
-    )
+    path = write(workspace, "onderwerp: Test\ndatum: 2025-03-20\nsecties:\n  - tekst: Hallo.\n")
     borger = compose(path, "borger-odoorn")
     assert borger.plaats_datum == "Exloo, 20 maart 2025"
     assert borger.college == "Het college van burgemeester en wethouders van Borger-Odoorn,"

@@ -50,7 +50,9 @@ def test_title_and_language(rendered: tuple[str, bytes]) -> None:
 def test_headings_use_heading_styles(rendered: tuple[str, bytes]) -> None:
     slug, data = rendered
     doc = docx.Document(io.BytesIO(data))
-    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    headings = [
+        (p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")
+    ]
     assert headings[0][0] == "Heading 1" and compose(EXAMPLE, slug).onderwerp in headings[0][1]
     assert [h for h in headings if h[0] == "Heading 2"] == [
         ("Heading 2", "Jaarverslag 2024 en Jaarplan 2025"),

@@ -47,9 +47,11 @@ CASES = {
     ),
     "unknown key": (
         GOOD + "onderwerpp: typo\n",
-        ["6:1: onderwerpp: unknown key (allowed: onderwerp, datum, kenmerk, uw_kenmerk, status, "
-         "gemeenten, aan, aanhef, secties, bijlagen, slot, contact, ondertekenaars, "
-         "per_gemeente)"],
+        [
+            "6:1: onderwerpp: unknown key (allowed: onderwerp, datum, kenmerk, uw_kenmerk, status, "
+            "gemeenten, aan, aanhef, secties, bijlagen, slot, contact, ondertekenaars, "
+            "per_gemeente)"
+        ],
     ),
     "wrong type": (
         GOOD.replace("onderwerp: Test", "onderwerp: [1, 2]"),

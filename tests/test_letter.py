@@ -60,7 +60,7 @@ def test_reference_closing_and_signatories(rendered: Path) -> None:
     pdf, docx = files(rendered, "coevorden")
     for lines in (pdf_body_lines(pdf, furniture("coevorden")), docx_body_lines(docx)):
         text = normalise(" ".join(lines))
-        tail = text[text.index("Hoogachtend,"):]
+        tail = text[text.index("Hoogachtend,") :]
         assert "het college van burgemeester en wethouders van Coevorden" in tail
         for name in ("de secretaris", "K. Brinks", "de burgemeester", "R. Bergsma"):
             assert name in tail
@@ -101,7 +101,9 @@ def test_qpdf_accepts_every_pdf(rendered: Path, slug: str) -> None:
 
 def test_rendering_twice_gives_the_same_bytes(rendered: Path, tmp_path: Path) -> None:
     assert main(["render", str(EXAMPLE), "--out", str(tmp_path), "-g", "coevorden", "-j", "1"]) == 0
-    for first, again in zip(files(rendered, "coevorden"), files(tmp_path, "coevorden"), strict=True):
+    for first, again in zip(
+        files(rendered, "coevorden"), files(tmp_path, "coevorden"), strict=True
+    ):
         assert first.read_bytes() == again.read_bytes(), first.name
 
 
@@ -111,10 +113,18 @@ def test_libreoffice_opens_the_docx(rendered: Path, tmp_path: Path) -> None:
     profile = tmp_path / "lo-profile"
     subprocess.run(
         [
-            "soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
-            "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx),
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
         ],
-        check=True, capture_output=True, timeout=180,
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     converted = tmp_path / docx.with_suffix(".pdf").name
     text = subprocess.run(
@@ -144,7 +154,7 @@ def test_each_copy_is_signed_by_its_own_college(rendered: Path, slug: str) -> No
         normalise(" ".join(pdf_body_lines(pdf, furniture(slug)))),
         normalise(" ".join(docx_body_lines(docx))),
     ):
-        tail = text[text.index("Hoogachtend,"):]
+        tail = text[text.index("Hoogachtend,") :]
         assert f"college van burgemeester en wethouders van {naam}" in tail
         for signatory in brief.ondertekenaars:
             assert f"{signatory.functie} {signatory.naam}" in tail
