@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 LETTERS := $(wildcard letters/*.yaml)
 
-.PHONY: render test check templates lint bench clean
+.PHONY: render test fuzz check templates lint bench clean
 
 # The virtual environment is rebuilt when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -25,6 +25,13 @@ check: $(VENV)/.installed
 test: $(VENV)/.installed
 	scripts/system-packages.sh test
 	$(BIN)/python -m pytest
+
+# The fuzz test with hundreds of generated letters instead of a few (some minutes):
+# `make fuzz`, or `make fuzz FUZZ_PROFILE=quick` for the short run alone.
+FUZZ_PROFILE ?= long
+fuzz: $(VENV)/.installed
+	scripts/system-packages.sh test
+	HYPOTHESIS_PROFILE=$(FUZZ_PROFILE) $(BIN)/python -m pytest tests/test_fuzz.py -p no:logging
 
 # Regenerate the Word template and the neutral wordmarks from their scripts.
 templates: $(VENV)/.installed

@@ -45,10 +45,16 @@ def compose(
     """The letter resolved for one municipality: what both renderers draw."""
     from ._compose import for_gemeente
     from ._load import LoadedLetter
+    from ._render import check_letter
     from ._workspace import Workspace
 
     loaded = letter if isinstance(letter, LoadedLetter) else load_letter(letter)
     ws = Workspace(Path(workspace)) if workspace else Workspace.find(loaded.path.parent)
+    # What the command line refuses, the API refuses too: unknown municipalities, and
+    # attachments outside the workspace.
+    problems = check_letter(loaded, ws)
+    if problems:
+        raise LetterError(problems)
     return for_gemeente(loaded, ws.profile(gemeente))
 
 

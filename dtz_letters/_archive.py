@@ -15,9 +15,16 @@ Layout, under the archive root (default ``output/archief/`` in the workspace)::
         <identificatie>-v2.mdto.xml, <identificatie>-v2.pdf, ...   version 2, beside version 1
 
 Nothing archived is overwritten or deleted. Archiving an unchanged letter again changes
-nothing; a changed letter needs ``new_version``. Files are written first (each atomically),
-the register rows last, in one transaction, all while holding the lock: a crash leaves at
-worst files without rows, which ``verify`` reports.
+nothing; a changed letter needs ``new_version``.
+
+A version is stored in three steps, all while holding the lock: the list of its files and
+their checksums goes to the journal ``.pending.json``; the files are written (each atomically,
+through a temporary ``.<name>.<random>.tmp``); the register rows are added in one transaction,
+and the journal is removed. The transaction is the moment the version enters the archive. A
+run killed before it leaves files that the journal lists and the register does not: they are
+not part of the archive (``verify`` says so and accepts the archive), and the next run rolls
+them back, with any temporary files, before it does anything else. A run killed after it
+leaves only the journal, which the next run removes.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
+import json
 import os
 import re
 import sqlite3
@@ -42,8 +50,14 @@ from .errors import ArchiveError, DtzLettersError, display_path
 
 REGISTER = "register.sqlite"
 LOCK = ".lock"
+#: The files of the version being stored, until its register rows are committed.
+PENDING = ".pending.json"
 #: Files of the archive's own machinery, not archived content.
-MACHINERY = frozenset({REGISTER, f"{REGISTER}-journal", f"{REGISTER}-wal", f"{REGISTER}-shm", LOCK})
+MACHINERY = frozenset(
+    {REGISTER, f"{REGISTER}-journal", f"{REGISTER}-wal", f"{REGISTER}-shm", LOCK, PENDING}
+)
+#: The temporary file of an atomic write (see _files.write_atomic) that never finished.
+_LEFTOVER = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 #: The bron of every identificatie dtz-letters makes up.
 BRON = "dtz-letters"
@@ -251,6 +265,105 @@ def archive_lock(root: Path) -> Iterator[None]:
         os.close(fd)
 
 
+# --------------------------------------------------------------------------- interrupted runs
+
+
+def is_leftover(name: str) -> bool:
+    """Whether ``name`` is the temporary file of a write that was interrupted."""
+    return bool(_LEFTOVER.match(name))
+
+
+def read_pending(root: Path) -> dict[str, str]:
+    """The journal of an interrupted store: archive path -> SHA-256 ({} when there is none)."""
+    path = root / PENDING
+    if not path.is_file():
+        return {}
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))["files"]
+        return {str(e["path"]): str(e["sha256"]) for e in entries}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ArchiveError(
+            f"{display_path(path)}: the journal of an interrupted archive run cannot be read "
+            f"({exc}); nothing was changed. Resolve it by hand."
+        ) from None
+
+
+def uncommitted(root: Path, pending: dict[str, str], registered: set[str]) -> set[str]:
+    """Journaled files that never got their register rows: written by an interrupted run,
+    with exactly the bytes it meant to write (anything else is not ours to remove)."""
+    found = set()
+    for rel, digest in pending.items():
+        path = root / rel
+        if rel in registered or ".." in rel.split("/") or path.is_symlink():
+            continue
+        if path.is_file() and sha256_file(path) == digest:
+            found.add(rel)
+    return found
+
+
+def recover(conn: sqlite3.Connection, root: Path) -> list[str]:
+    """Roll back what an interrupted run left behind; call while holding the lock.
+
+    Returns one line per file removed (for the run's warnings).
+    """
+    from ._files import fsync_dir
+
+    removed: list[str] = []
+    pending = read_pending(root)
+    if pending:
+        registered = {
+            path
+            for (path,) in conn.execute(
+                f"SELECT path FROM files WHERE path IN ({', '.join('?' * len(pending))})",
+                tuple(pending),
+            )
+        }
+        for rel in sorted(uncommitted(root, pending, registered)):
+            (root / rel).unlink()
+            removed.append(f"{rel}: removed, written by an archive run that was interrupted")
+        folders = {(root / rel).parent for rel in pending}
+        for folder in folders:
+            _remove_leftovers(folder, {Path(rel).name for rel in pending})
+            _remove_empty(folder, root)
+    _remove_leftovers(root, {PENDING})
+    if pending:
+        (root / PENDING).unlink()
+        fsync_dir(root)
+    return removed
+
+
+def _remove_leftovers(folder: Path, names: set[str]) -> None:
+    """Temporary files of interrupted writes of ``names`` in ``folder``."""
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if is_leftover(path.name) and any(path.name.startswith(f".{n}.") for n in names):
+            path.unlink()
+
+
+def _remove_empty(folder: Path, root: Path) -> None:
+    """Remove ``folder`` and its parents up to ``root`` while they are empty."""
+    while folder != root and folder.is_relative_to(root) and folder.is_dir():
+        if any(folder.iterdir()):
+            return
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _write_pending(root: Path, files: list[tuple[str, bytes]]) -> None:
+    from ._files import write_atomic
+
+    entries = [{"path": rel, "sha256": sha256(data)} for rel, data in files]
+    write_atomic(root / PENDING, json.dumps({"files": entries}, indent=1).encode("utf-8"))
+
+
+def _clear_pending(root: Path) -> None:
+    from ._files import fsync_dir
+
+    (root / PENDING).unlink()
+    fsync_dir(root)
+
+
 # --------------------------------------------------------------------------- the run
 
 
@@ -278,9 +391,10 @@ def archive_letters(
     report = ArchiveReport(archive_root, warnings=[str(w) for w in warnings])
     report.outcomes += [ArchiveOutcome(o.letter, o.slug, error=o.error) for o in failed]
     # The archive exists (with an empty register) from the first run on, so that verify
-    # can vouch for it even before the first final letter.
-    with archive_lock(archive_root), open_register(archive_root, create=True):
-        pass
+    # can vouch for it even before the first final letter. What an interrupted run left is
+    # rolled back first.
+    with archive_lock(archive_root), open_register(archive_root, create=True) as conn:
+        report.warnings += recover(conn, archive_root)
     for job in jobs:
         report.outcomes.append(
             _archive_job(job.letter, job.slug, ws, archive_root, new_version, final_only)
@@ -337,6 +451,7 @@ def archive_brief(
     }
     folder = folder_for(root, brief.slug, brief.datum, identificatie)
     with archive_lock(root), open_register(root, create=True) as conn:
+        recover(conn, root)
         latest = conn.execute(
             "SELECT max(version) FROM files WHERE identificatie = ?", (identificatie,)
         ).fetchone()[0]
@@ -506,8 +621,14 @@ def _store(
                 f"{display_path(target)} already exists but is not in the register; nothing "
                 "was written. Run dtz-letters verify and resolve it by hand."
             )
-    for _kind, name, data in files:
-        write_atomic(folder / name, data)
+    _write_pending(root, [((folder / name).relative_to(root).as_posix(), data)
+                          for _kind, name, data in files])
+    try:
+        for _kind, name, data in files:
+            write_atomic(folder / name, data)
+    except Exception:
+        recover(conn, root)  # a failed write (disk full): the version is not half there
+        raise
 
     archived_at = now.isoformat()
     assert brief.datum is not None
@@ -526,6 +647,7 @@ def _store(
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    _clear_pending(root)
 
 
 def identify_contents(contents: dict[str, bytes]) -> dict[str, tuple[str, str]]:

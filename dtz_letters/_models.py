@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+#: Characters that show nothing: format characters (zero-width space, joiners, soft hyphen,
+#: direction marks) and separators. Text made of only these is as empty as "".
+_INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+
 
 def _not_blank(value: str) -> str:
-    if not value.strip():
+    if not value.strip() or all(
+        c.isspace() or unicodedata.category(c) in _INVISIBLE for c in value
+    ):
         raise ValueError("must not be empty")
     return value
 

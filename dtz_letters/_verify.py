@@ -1,11 +1,14 @@
 """``verify``: check an archive against its register, its sidecars and its files.
 
 Every problem is reported, each on its own line, as ``<path in the archive>: <what is wrong>``;
-nothing stops at the first one. Checked: every register row has its file with the recorded
-checksum and size, every file has a row (no strays), every sidecar is valid MDTO 1.0.1 and
-agrees with the file it describes (checksum, size, name, format as siegfried identifies it),
-the informatieobject agrees with the register, and every PDF has the basic PDF/A-2a
-properties the archive relies on.
+nothing stops at the first one. What an interrupted archive run left (files its journal lists
+that never got register rows, temporary files of writes that never finished) is not part of
+the archive: it is reported as a note, not a problem, and the next archive run removes it.
+
+Checked: every register row has its file with the recorded checksum and size, every file has
+a row (no strays), every sidecar is valid MDTO 1.0.1 and agrees with the file it describes
+(checksum, size, name, format as siegfried identifies it), the informatieobject agrees with
+the register, and every PDF has the basic PDF/A-2a properties the archive relies on.
 """
 
 from __future__ import annotations
@@ -22,14 +25,18 @@ from ._archive import (
     KIND_INFORMATIEOBJECT,
     KIND_PDF,
     MACHINERY,
+    PENDING,
     REGISTER,
     Names,
     RegisterRow,
     check_name,
     identify,
+    is_leftover,
+    read_pending,
     register_rows,
     sha256_file,
     sidecar_name,
+    uncommitted,
 )
 from ._mdto import CHECKSUM_LABEL, read_bestand, read_informatieobject, schema_errors
 from ._pdfa import PUID_PDFA_2A, pdfa_problems
@@ -43,6 +50,8 @@ _Problem = Callable[[str, str], None]
 class VerifyReport:
     root: Path
     problems: list[str] = field(default_factory=list)
+    #: Left by an interrupted archive run, not part of the archive; the next run removes it.
+    notes: list[str] = field(default_factory=list)
     files: int = 0  # files on disk that were checked
     rows: int = 0  # register rows that were checked
 
@@ -62,9 +71,22 @@ def verify_archive(root: Path) -> VerifyReport:
         found.append((rel, message))
 
     rows = _read_register(root, problem)
-    on_disk = _files_on_disk(root, problem)
-    report.rows, report.files = len(rows), len(on_disk)
     by_path = {row.path: row for row in rows}
+    on_disk, leftovers = _files_on_disk(root, problem)
+    try:
+        pending = read_pending(root)
+    except ArchiveError as exc:
+        problem(PENDING, str(exc))
+        pending = {}
+    interrupted = uncommitted(root, pending, set(by_path))
+    for rel in sorted(interrupted):
+        report.notes.append(f"{rel}: written by an archive run that was interrupted; not part "
+                            "of the archive, the next archive run removes it.")
+    for rel in sorted(leftovers):
+        report.notes.append(f"{rel}: a temporary file of a write that was interrupted; not part "
+                            "of the archive, the next archive run removes it.")
+    on_disk -= interrupted
+    report.rows, report.files = len(rows), len(on_disk)
 
     for row in rows:
         _check_row(root, row, problem)
@@ -105,17 +127,21 @@ def _read_register(root: Path, problem: _Problem) -> list[RegisterRow]:
         return []
 
 
-def _files_on_disk(root: Path, problem: _Problem) -> set[str]:
+def _files_on_disk(root: Path, problem: _Problem) -> tuple[set[str], set[str]]:
+    """The files in the archive, and the temporary files of interrupted writes."""
     files: set[str] = set()
+    leftovers: set[str] = set()
     for path in root.rglob("*"):
         rel = path.relative_to(root).as_posix()
         if rel in MACHINERY:
             continue
         if path.is_symlink():
             problem(rel, "a symbolic link has no place in the archive.")
+        elif path.is_file() and is_leftover(path.name):
+            leftovers.add(rel)
         elif path.is_file():
             files.add(rel)
-    return files
+    return files, leftovers
 
 
 def _check_row(root: Path, row: RegisterRow, problem: _Problem) -> None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -22,8 +22,13 @@ from .errors import Problem
 #: A letter is a few pages of text; 1 MiB is some 250 pages. Anything larger is a mistake or
 #: an attack, refused before parsing so that time and memory stay bounded.
 MAX_FILE_BYTES = 1024 * 1024
-#: Alias expansion beyond this many nodes is refused ("billion laughs").
-MAX_NODES = 200_000
+#: A long letter has a few thousand values. More than this, written out or expanded through
+#: aliases ("billion laughs"), is refused: PyYAML's pure-Python composer needs some 20 µs a
+#: value, so this also bounds the time a 1 MiB file of tiny values takes (about a second).
+MAX_NODES = 50_000
+#: A letter nests four or five levels deep; PyYAML composes nested nodes recursively, so a
+#: document of thousands of "[" would otherwise end in a RecursionError.
+MAX_DEPTH = 50
 
 Loc = tuple[str | int, ...]
 
@@ -38,6 +43,8 @@ _SENTINELS = re.compile(
     "\U000f007f-\U000f0084\U000f0086-\U000f009f\U000ffffe\U000fffff]"
 )
 _VT = "\x0b"
+#: UTF-16 halves, which only a double-quoted "\\ud83d" escape can put into a value.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -128,7 +135,7 @@ def parse_yaml(raw: bytes, display: str) -> tuple[Any, SourceMap]:
     offsets = [m.start() for m in _CONTROL.finditer(text)]
     if offsets:
         text = _CONTROL.sub(lambda m: chr(_SENTINEL_BASE + ord(m.group())), text)
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -136,6 +143,9 @@ def parse_yaml(raw: bytes, display: str) -> tuple[Any, SourceMap]:
         builder = _Builder(loader, smap, text, offsets)
         data = builder.build(node, ())
         builder.report_unclaimed()
+    except _Refused as exc:
+        line, col = exc.mark.line + 1, exc.mark.column + 1
+        raise _YamlProblem(Problem(display, line, col, "", exc.message)) from None
     except yaml.MarkedYAMLError as exc:
         raise _YamlProblem(_marked_problem(exc, display)) from exc
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
@@ -176,6 +186,57 @@ def _marked_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
         if exc.context:
             message += f" ({exc.context})"
     return Problem(display, line, col, "", message)
+
+
+class _Refused(Exception):
+    """The document is too large to compose; raised before PyYAML gets into trouble."""
+
+    def __init__(self, mark: yaml.Mark, message: str) -> None:
+        self.mark = mark
+        self.message = message
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, with bounds on how deeply nodes nest and how many there are."""
+
+    depth = 0
+    nodes = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self.depth += 1
+        self.nodes += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _Refused(
+                    self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                    f"the document nests more than {MAX_DEPTH} levels deep; refused",
+                )
+            if self.nodes > MAX_NODES:
+                raise _Refused(
+                    self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                    f"the document has more than {MAX_NODES:,} values; refused",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _construct_message(node: ScalarNode, exc: Exception) -> str:
+    """Why PyYAML could not turn a well-formed scalar into its value, in words."""
+    if node.tag.endswith(":timestamp"):
+        return f"{node.value} is not a valid date ({exc})"
+    if node.tag.endswith((":int", ":float")):
+        return f"the number has {len(node.value):,} characters; that is no value a letter needs"
+    return f"the value cannot be read ({exc})"
+
+
+def _join_surrogates(value: str) -> str | None:
+    """Pairs of escaped UTF-16 halves ("\\ud83d\\ude00") joined into their character; None
+    when a half stands alone."""
+    try:
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        return None
 
 
 class _Builder:
@@ -238,7 +299,7 @@ class _Builder:
                     )
                 )
 
-    def _fail(self, node: Node, message: str, loc: Loc = ()) -> None:
+    def _fail(self, node: Node, message: str, loc: Loc = ()) -> NoReturn:
         m = node.start_mark
         raise _YamlProblem(
             Problem(self.smap.file, m.line + 1, m.column + 1, format_loc(loc), message)
@@ -265,10 +326,27 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             self._fail(node, f"the tag {node.tag!r} is not allowed", loc)
         self.smap.styles[loc] = node.style
-        value = self.loader.construct_object(node, deep=True)
+        value = self._construct(node, loc)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            joined = _join_surrogates(value)
+            if joined is None:
+                lone = _SURROGATE.search(value).group()  # type: ignore[union-attr]
+                self._fail(
+                    node,
+                    f"the escape \\u{ord(lone):04x} is half of a UTF-16 pair, not a character; "
+                    "write the character itself",
+                    loc,
+                )
+            value = joined
         if isinstance(value, str) and (_CONTROL.search(value) or _SENTINELS.search(value)):
             value = self._clean(value, node, loc)
         return value
+
+    def _construct(self, node: ScalarNode, loc: Loc) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as exc:
+            self._fail(node, _construct_message(node, exc), loc)
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
@@ -278,8 +356,10 @@ class _Builder:
                 self._fail(key_node, "merge keys (<<) are not supported; write the values out")
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _SCALAR_TAGS:
                 self._fail(key_node, "a key must be a plain word")
-            key = self.loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int):
+            key = self._construct(key_node, loc)
+            if isinstance(key, int) and not isinstance(key, bool):
+                key = str(key)  # "1:" is a (wrong) key like any other, not a list position
+            if not isinstance(key, str):
                 self._fail(key_node, "a key must be a plain word")
             if key in out:
                 self._fail(

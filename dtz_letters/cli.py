@@ -247,6 +247,8 @@ def _verify(archive: Path | None) -> int:
     from ._verify import verify_archive
 
     report = verify_archive(_archive_root(archive))
+    for line in report.notes:
+        print(f"note: {line}", file=sys.stderr)
     for line in report.problems:
         print(line, file=sys.stderr)
     verdict = f"{len(report.problems)} problem(s)" if report.problems else "ok"

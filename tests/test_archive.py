@@ -6,10 +6,9 @@ copy of it.
 
 from __future__ import annotations
 
-import re
-
 import hashlib
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
