@@ -172,7 +172,7 @@ class Variant(_Model):
     uw_kenmerk: Text | None = None
     contact: Contact | None = None
     aanhef: Text | None = None
-    ondertekenaars: list[Ondertekenaar] | None = None
+    ondertekenaars: Annotated[list[Ondertekenaar], Field(min_length=1)] | None = None
 
 
 class Letter(_Model):
@@ -190,7 +190,7 @@ class Letter(_Model):
     bijlagen: Annotated[list[Bijlage], Field(max_length=MAX_SECTIONS)] = []
     slot: Text | None = None
     contact: Contact | None = None
-    ondertekenaars: list[Ondertekenaar] | None = None
+    ondertekenaars: Annotated[list[Ondertekenaar], Field(min_length=1)] | None = None
     per_gemeente: dict[Slug, Variant] = {}
 
     @field_validator("datum", mode="before")

@@ -81,6 +81,10 @@ CASES = {
         GOOD + "aan: !!python/object:os.system echo\n",
         ["6:6: aan: the tag 'tag:yaml.org,2002:python/object:os.system' is not allowed"],
     ),
+    "no signatories": (
+        GOOD + "ondertekenaars: []\n",
+        ["6:17: ondertekenaars: must have at least 1 item(s)"],
+    ),
     "not a mapping": ("- een\n- twee\n", ["1:1: the file must be a mapping of keys and values"]),
 }
 
