@@ -83,11 +83,42 @@ def render_docx(brief: Brief, workspace: Workspace) -> bytes:
     return repack(out.getvalue())
 
 
+@cache
 def docx_environment() -> Environment:
-    """The Jinja environment for Word templates: a new one per render, as docxtpl alters it."""
+    """The one Jinja environment for Word templates (per process).
+
+    docxtpl compiles every XML part of the template on every render; this environment
+    compiles each distinct part once and reuses it (the parts are the template's, never the
+    letter's: the letter arrives only as context values). docxtpl's only change to the
+    environment is to switch on autoescape, which is on already.
+    """
     from jinja2 import Environment, StrictUndefined
 
-    return Environment(undefined=StrictUndefined, autoescape=True, finalize=_xml_value)
+    class CompilingOnce(Environment):
+        _compiled: dict[str, Any]
+
+        def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            template = self._compiled.get(source)
+            if template is None:
+                if len(self._compiled) >= _COMPILED_PARTS:
+                    self._compiled.clear()  # a long run over many house styles stays bounded
+                template = self._compiled[source] = super().from_string(source)
+            return template
+
+    env = CompilingOnce(undefined=StrictUndefined, autoescape=True, finalize=_xml_value)
+    env._compiled = {}
+    return env
+
+
+#: How many compiled template parts the DOCX environment keeps.
+_COMPILED_PARTS = 64
+
+
+def import_docxtpl() -> None:
+    """Import docxtpl now (the renderer imports it on first use): before forking workers."""
+    _template_class()
 
 
 def _xml_value(value: object) -> Markup:

@@ -39,8 +39,11 @@ def update_overview(out: Path, outcomes: Iterable[object]) -> Path:
         for fmt, path in files.items():
             entry[fmt] = _rel(path, out)
         if "pdf" in files:
-            thumb = out / "thumbs" / outcome.slug / f"{stem}.png"
-            write_atomic(thumb, _thumbnail(files["pdf"]))
+            # The batch's workers make the thumbnails as they render; this is for the others.
+            thumb = outcome.thumbnail
+            if thumb is None:
+                thumb = thumbnail_path(out, outcome.slug, stem)
+                write_thumbnail(thumb, files["pdf"].read_bytes())
             entry["thumb"] = _rel(thumb, out)
         entries[key] = {**entries.get(key, {}), **entry}
     entries = {
@@ -61,18 +64,29 @@ def _rel(path: Path, out: Path) -> str:
         return path.resolve().as_uri()
 
 
-def _thumbnail(pdf: Path) -> bytes:
+def thumbnail_path(out: Path, slug: str, stem: str) -> Path:
+    """Where the thumbnail of a letter's PDF goes in the output folder ``out``."""
+    return out / "thumbs" / slug / f"{stem}.png"
+
+
+def write_thumbnail(target: Path, pdf: bytes) -> None:
+    """Write a PNG of the first page of ``pdf``."""
+    write_atomic(target, _thumbnail(pdf))
+
+
+def _thumbnail(pdf: bytes) -> bytes:
     import io
 
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(str(pdf))
+    doc = pdfium.PdfDocument(pdf)
     try:
         image = doc[0].render(scale=_THUMB_SCALE).to_pil()
     finally:
         doc.close()
     buf = io.BytesIO()
-    image.save(buf, format="PNG", optimize=True)
+    # Pillow's default compression: optimize=True takes three times as long for a larger file.
+    image.save(buf, format="PNG")
     return buf.getvalue()
 
 

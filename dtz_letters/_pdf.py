@@ -28,13 +28,17 @@ from urllib.request import url2pathname
 
 import jinja2
 from markupsafe import Markup, escape
-from weasyprint import CSS, HTML  # type: ignore[import-untyped]
-from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
-from weasyprint.urls import (  # type: ignore[import-untyped]
-    FatalURLFetchingError,
-    URLFetcher,
-    URLFetcherResponse,
-)
+
+from ._libs import quick_library_lookup
+
+with quick_library_lookup():
+    from weasyprint import CSS, HTML  # type: ignore[import-untyped]
+    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+    from weasyprint.urls import (  # type: ignore[import-untyped]
+        FatalURLFetchingError,
+        URLFetcher,
+        URLFetcherResponse,
+    )
 
 from ._compose import Brief
 from ._document import Heading, ListBlock, Paragraph, Table, nest_headings
@@ -111,13 +115,15 @@ def render_pdf(
     ``variant`` is a WeasyPrint PDF variant such as ``"pdf/a-2a"`` (the archive's), or None for
     plain PDF 1.7. The same brief gives the same bytes.
 
+    Characters the house font lacks are printed in the shipped fallback font, or as an empty
+    box when no shipped font has them (never in a system font); :func:`font_warning` says which.
+
     Raises ``AssetError`` when the house style names a file that is missing or outside the
-    allowed folders, ``TemplateError`` when a template is broken, and ``RenderError`` when the
-    text needs a character the house font lacks, or WeasyPrint could not load a resource (or,
-    with ``strict``, reported any warning at all or the PDF fails the accessibility check).
+    allowed folders, ``TemplateError`` when a template is broken, and ``RenderError`` when
+    WeasyPrint could not load a resource (or, with ``strict``, reported any warning at all or
+    the PDF fails the accessibility check).
     """
     search = SearchPath.of(workspace, brief.slug)
-    _check_glyphs(brief, search)
     html = render_html(brief, workspace)
     stylesheets = _stylesheets(search, _stamp(search))
     fetcher = AssetFetcher(search.asset_roots)
@@ -239,28 +245,45 @@ def _context(brief: Brief, search: SearchPath) -> dict[str, Any]:
 # --------------------------------------------------------------------------- fonts
 
 
-#: The shipped font that the base stylesheet uses for all text.
+#: The shipped font that the base stylesheet uses for all text, and the shipped font that
+#: follows it in the font-family stack for the characters it lacks.
 HOUSE_FONT = "Open Sans"
 HOUSE_FONT_FILE = "OpenSans-Regular.ttf"
+FALLBACK_FONT = "DejaVu Sans"
+FALLBACK_FONT_FILE = "DejaVuSans.ttf"
 
 
-def _check_glyphs(brief: Brief, search: SearchPath) -> None:
-    """Refuse text the house font cannot show, instead of letting a system font fill in.
+def font_warning(brief: Brief, workspace: Workspace) -> str | None:
+    """A warning when the letter has characters the house font lacks, else None (the caller
+    names the letter and municipality).
 
-    Pango would quietly take such characters from another installed font and embed it, and
-    the letter would no longer be in the house style (nor reproducible on another machine).
+    Such characters are printed in the shipped fallback font, or, when it lacks them too, as
+    an empty box: the renderer never lets a system font into the PDF (it would not be the
+    house style, nor the same on another machine).
     """
     if brief.profile.profile.lettertype != HOUSE_FONT:
-        return
+        return None
+    fonts = SearchPath.of(workspace, brief.slug).fonts
     text = "\n".join([brief.text(), *brief.sender_lines, brief.gemeente, brief.documenttype])
-    covered = _codepoints(search.fonts / HOUSE_FONT_FILE)
-    missing = sorted({c for c in text if ord(c) not in covered and not c.isspace()})
-    if missing:
-        shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing[:5])
-        raise RenderError(
-            f"{brief.name} ({brief.slug}) uses characters the house font {HOUSE_FONT} does "
-            f"not have: {shown}. Replace them; another font would be printed in their place."
-        )
+    house = _codepoints(fonts / HOUSE_FONT_FILE)
+    lacking = sorted({c for c in text if ord(c) not in house and not c.isspace()})
+    if not lacking:
+        return None
+    fallback_file = fonts / FALLBACK_FONT_FILE
+    fallback = _codepoints(fallback_file) if fallback_file.is_file() else frozenset()
+    in_fallback = [c for c in lacking if ord(c) in fallback]
+    in_none = [c for c in lacking if ord(c) not in fallback]
+    parts = []
+    if in_fallback:
+        parts.append(f"{_chars(in_fallback)} printed in the fallback font {FALLBACK_FONT}")
+    if in_none:
+        parts.append(f"{_chars(in_none)} in no shipped font, printed as an empty box")
+    return f"characters the house font {HOUSE_FONT} lacks: {'; '.join(parts)}."
+
+
+def _chars(chars: list[str], limit: int = 5) -> str:
+    shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in chars[:limit])
+    return shown + (f" and {len(chars) - limit} more" if len(chars) > limit else "")
 
 
 @cache
@@ -268,9 +291,43 @@ def _codepoints(font_file: Path) -> frozenset[int]:
     from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     if not font_file.is_file():
-        raise AssetError(f"The house font {display_path(font_file)} is missing.")
+        raise AssetError(f"The font {display_path(font_file)} is missing.")
     with TTFont(font_file, lazy=True) as font:
         return frozenset(font.getBestCmap())
+
+
+#: A fontconfig configuration that knows no font at all: WeasyPrint adds the @font-face fonts
+#: of the house style to it, so those are the only fonts Pango can choose from.
+_NO_SYSTEM_FONTS = b"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig></fontconfig>
+"""
+
+
+@contextmanager
+def _without_system_fonts() -> Iterator[None]:
+    """Let fontconfig load the empty configuration while the block runs.
+
+    WeasyPrint loads fontconfig's configuration when a ``FontConfiguration`` is made, from the
+    file named by ``FONTCONFIG_FILE``. The variable is set only for that moment and restored
+    after, so the rest of the process and its subprocesses (LibreOffice, say) see the machine's
+    fonts as before. (The environment is process-wide; renders are not meant to run in
+    threads.)
+    """
+    import tempfile
+
+    previous = os.environ.get("FONTCONFIG_FILE")
+    with tempfile.TemporaryDirectory(prefix="dtz-fonts-") as folder:
+        config = Path(folder) / "fonts.conf"
+        config.write_bytes(_NO_SYSTEM_FONTS)
+        os.environ["FONTCONFIG_FILE"] = str(config)
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop("FONTCONFIG_FILE", None)
+            else:
+                os.environ["FONTCONFIG_FILE"] = previous
 
 
 # --------------------------------------------------------------------------- WeasyPrint
@@ -278,8 +335,10 @@ def _codepoints(font_file: Path) -> frozenset[int]:
 
 @cache
 def _font_config(templates: Path) -> Any:
-    """One font configuration per house style per process (it holds the @font-face fonts)."""
-    return FontConfiguration()
+    """One font configuration per house style per process (it holds the @font-face fonts),
+    without the machine's fonts."""
+    with _without_system_fonts():
+        return FontConfiguration()
 
 
 def _stamp(search: SearchPath) -> tuple[tuple[str, int], ...]:

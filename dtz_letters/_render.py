@@ -7,9 +7,10 @@ warm for all the letters it gets.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ._load import LoadedLetter, read_letter
@@ -26,6 +27,7 @@ class Job:
     formats: tuple[str, ...]
     out: Path
     root: Path
+    thumbnail: bool = False  # also write the overview's thumbnail of the PDF's first page
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class Outcome:
     files: tuple[Path, ...] = ()
     error: str | None = None
     missing: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = ()  # rendered, but not quite as written (a font fallback)
+    thumbnail: Path | None = None  # the overview's picture of page 1, when one was made
 
     @property
     def ok(self) -> bool:
@@ -48,7 +52,8 @@ class Outcome:
 class BatchReport:
     outcomes: list[Outcome] = field(default_factory=list)
     index: Path | None = None  # the overview page, when one was written
-    warnings: list[Problem] = field(default_factory=list)  # fixed on the way in, not fatal
+    # Fixed on the way in (located problems), or noticed while rendering: never fatal.
+    warnings: list[Problem | str] = field(default_factory=list)
 
     @property
     def failures(self) -> list[Outcome]:
@@ -130,9 +135,14 @@ def plan(
     gemeenten: Sequence[str] = (),
     formats: Sequence[str] = FORMATS,
     out: Path | None = None,
+    keep: dict[Path, LoadedLetter] | None = None,
 ) -> tuple[list[Job], list[Outcome], list[Problem]]:
     """Validate every letter; return the render jobs, the outcomes of letters that failed,
-    and the warnings of the letters (control characters removed)."""
+    and the warnings of the letters (control characters removed).
+
+    With ``keep``, the loaded letters are put in it by path, so that rendering can use
+    exactly what was validated instead of parsing each letter again per municipality.
+    """
     for slug in gemeenten:
         ws.folder(slug)  # an unknown --gemeente is an error for the whole command
     jobs: list[Job] = []
@@ -146,6 +156,8 @@ def plan(
         except InputError as exc:
             failed.append(Outcome(shown, None, error=str(exc)))
             continue
+        if keep is not None:
+            keep[path] = loaded
         warnings.extend(loaded.source.warnings)
         problems = check_letter(loaded, ws)
         if problems:
@@ -156,7 +168,8 @@ def plan(
             named = ", ".join(loaded.letter.gemeenten or ws.slugs())
             failed.append(
                 Outcome(
-                    shown, None,
+                    shown,
+                    None,
                     error=f"{shown}: the letter is not for {', '.join(gemeenten)} "
                     f"(gemeenten: {named})",
                 )
@@ -171,6 +184,9 @@ def output_paths(job: Job) -> dict[str, Path]:
 
 
 _WORKSPACES: dict[Path, Workspace] = {}
+#: The letters :func:`render_batch` validated, by path, for the rest of the batch. Worker
+#: processes are forked after planning and inherit them: no job parses its letter again.
+_VALIDATED: dict[Path, LoadedLetter] = {}
 
 
 def run_job(job: Job) -> Outcome:
@@ -179,14 +195,25 @@ def run_job(job: Job) -> Outcome:
     from ._files import write_atomic
 
     shown = display_path(job.letter)
+    warnings: list[str] = []
+    thumbnail = None
     try:
         ws = _WORKSPACES.setdefault(job.root, Workspace(job.root))
-        brief = for_gemeente(read_letter(job.letter), ws.profile(job.slug))
+        loaded = _VALIDATED.get(job.letter) or read_letter(job.letter)
+        brief = for_gemeente(loaded, ws.profile(job.slug))
         rendered = {fmt: render_format(fmt, brief, ws) for fmt in job.formats}
         targets_ = output_paths(job)
         # Only when every format rendered are files written, each one atomically.
         for fmt, data in rendered.items():
             write_atomic(targets_[fmt], data)
+        if "pdf" in rendered:
+            from ._pdf import font_warning
+
+            warning = font_warning(brief, ws)
+            if warning:
+                warnings.append(f"{shown} [{job.slug}]: {warning}")
+            if job.thumbnail:
+                thumbnail = _write_thumbnail(job, rendered["pdf"])
     except DtzLettersError as exc:
         return Outcome(shown, job.slug, error=_one_line(exc, job))
     except Exception as exc:  # a renderer bug must not stop the batch
@@ -197,7 +224,22 @@ def run_job(job: Job) -> Outcome:
         status="concept" if brief.concept else "definitief",
         files=tuple(targets_[f] for f in job.formats),
         missing=brief.missing,
+        warnings=tuple(warnings),
+        thumbnail=thumbnail,
     )
+
+
+def _write_thumbnail(job: Job, pdf: bytes) -> Path | None:
+    """The overview's thumbnail, made here in the worker while the PDF is at hand; None if
+    that failed (the overview then tries again, and reports)."""
+    from ._overview import thumbnail_path, write_thumbnail
+
+    target = thumbnail_path(job.out, job.slug, job.letter.stem)
+    try:
+        write_thumbnail(target, pdf)
+    except Exception:
+        return None
+    return target
 
 
 def _one_line(exc: DtzLettersError, job: Job) -> str:
@@ -217,9 +259,17 @@ def render_format(fmt: str, brief: object, ws: Workspace) -> bytes:
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def _warm_up() -> None:
-    """Import the renderers before forking workers, so each worker starts with them loaded."""
-    from . import _docx, _pdf  # noqa: F401
+def _warm_up(formats: Sequence[str], thumbnails: bool) -> None:
+    """Import the renderers before forking workers, so each worker starts with them loaded
+    (the import is done once, not once per worker)."""
+    if "pdf" in formats:
+        from . import _pdf  # noqa: F401
+    if "docx" in formats:
+        from . import _docx
+
+        _docx.import_docxtpl()
+    if thumbnails:
+        import pypdfium2  # noqa: F401
 
 
 def render_batch(
@@ -238,14 +288,31 @@ def render_batch(
     With ``overview``, ``index.html`` in the output folder is brought up to date afterwards.
     """
     ws = workspace or Workspace.find(paths[0].parent if paths else None)
-    todo, failed, warnings = plan(paths, ws, gemeenten=gemeenten, formats=formats, out=out)
-    report = BatchReport(list(failed), warnings=warnings)
-    _run(todo, report, jobs, on_progress)
+    try:
+        todo, failed, warnings = plan(
+            paths, ws, gemeenten=gemeenten, formats=formats, out=out, keep=_VALIDATED
+        )
+        report = BatchReport(list(failed), warnings=list(warnings))
+        if overview:
+            todo = [replace(job, thumbnail=True) for job in todo]
+        _run(todo, report, jobs, on_progress)
+    finally:
+        _VALIDATED.clear()
+    for outcome in report.outcomes:
+        report.warnings.extend(outcome.warnings)
     if overview and report.rendered:
         from ._overview import update_overview
 
         report.index = update_overview(out or ws.output, report.rendered)
     return report
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (a container or taskset may allow fewer than the
+    machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def _run(
@@ -254,7 +321,7 @@ def _run(
     jobs: int | None,
     on_progress: Callable[[Outcome, int, int], None] | None,
 ) -> None:
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    workers = max(1, min(jobs or _usable_cpus(), len(todo)))
     total = len(todo)
     if workers == 1:
         for n, job in enumerate(todo, 1):
@@ -266,14 +333,22 @@ def _run(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    _warm_up()
+    _warm_up(todo[0].formats, todo[0].thumbnail)
     ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        results = pool.map(run_job, todo, chunksize=max(1, total // (workers * 4)))
-        for n, outcome in enumerate(results, 1):
-            report.outcomes.append(outcome)
-            if on_progress:
-                on_progress(outcome, n, total)
+    # What the parent holds now (the imported renderers, the validated letters) is never
+    # garbage in a worker: frozen, a worker's collector does not scan it, so does not touch
+    # (and copy) the pages it shares with the parent.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            # One job at a time: a job is 0.1 s of work and a few hundred bytes to send, and
+            # larger chunks leave one worker idle at the end while the other finishes a chunk.
+            for n, outcome in enumerate(pool.map(run_job, todo), 1):
+                report.outcomes.append(outcome)
+                if on_progress:
+                    on_progress(outcome, n, total)
+    finally:
+        gc.unfreeze()
 
 
 __all__ = ["BatchReport", "Outcome", "render_batch"]

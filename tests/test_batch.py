@@ -134,3 +134,23 @@ def test_failed_render_leaves_no_partial_files(
     assert leftovers == []
     assert "logo.png" in capsys.readouterr().err
     shutil.rmtree(out)
+
+
+def test_characters_the_house_font_lacks_are_a_warning_not_a_failure(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    letter = workspace / "letters" / "sneeuw.yaml"
+    letter.write_text(GOOD.replace("ontvangt deze brief.", "ontvangt deze brief ☃."), "utf-8")
+    out = workspace / "out"
+    code = main(["render", str(letter), "--out", str(out), "-g", "emmen", "-g", "hoogeveen"])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert captured.err.splitlines() == [
+        f"warning: {letter} [{slug}]: characters the house font Open Sans lacks: '☃' (U+2603) "
+        "printed in the fallback font DejaVu Sans."
+        for slug in ("emmen", "hoogeveen")
+    ]
+    assert sorted(p.relative_to(out).as_posix() for p in out.glob("*/*.pdf")) == [
+        "emmen/sneeuw.pdf",
+        "hoogeveen/sneeuw.pdf",
+    ]

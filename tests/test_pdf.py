@@ -15,11 +15,11 @@ import pypdfium2 as pdfium
 import pytest
 from fontTools.ttLib import TTFont
 
-from dtz_letters import AssetError, RenderError
+from dtz_letters import AssetError
 from dtz_letters._compose import Brief, for_gemeente
 from dtz_letters._document import Heading, plain
 from dtz_letters._load import read_letter
-from dtz_letters._pdf import AssetFetcher, SearchPath, render_html, render_pdf
+from dtz_letters._pdf import AssetFetcher, SearchPath, font_warning, render_html, render_pdf
 from dtz_letters._workspace import Workspace
 from tests.conftest import EXAMPLE, REPO
 
@@ -343,18 +343,45 @@ def test_blocks_get_their_html_structure(workspace: Path) -> None:
     assert markers == ["3.", "4."]
 
 
-def test_characters_outside_the_house_font_are_refused(workspace: Path) -> None:
+def test_characters_outside_the_house_font_never_bring_in_a_system_font(
+    workspace: Path,
+) -> None:
+    # '→' and '☃' are not in Open Sans but in the shipped DejaVu Sans; 'ℊ' (U+210A) is in
+    # neither, but in fonts many machines have (OpenSymbol, DejaVu Math, ...); '中' in neither.
     brief, ws = brief_for(
         workspace,
         """
         onderwerp: Pijlen
         datum: 2025-03-20
         secties:
-          - tekst: "Van A → B, met ☃."
+          - tekst: "Van A → B, met ☃, ℊ en 中."
         """,
     )
-    with pytest.raises(RenderError, match=r"'→' \(U\+2192\), '☃' \(U\+2603\)"):
-        render_pdf(brief, ws)
+    pdf = render_pdf(brief, ws)
+    assert font_warning(brief, ws) == (
+        "characters the house font Open Sans lacks: '→' (U+2192), '☃' (U+2603) printed in the "
+        "fallback font DejaVu Sans; 'ℊ' (U+210A), '中' (U+4E2D) in no shipped font, printed as "
+        "an empty box."
+    )
+    shipped = {
+        name: TTFont(ws.fonts / name)["name"].getDebugName(1)
+        for name in ("OpenSans-Regular.ttf", "DejaVuSans.ttf")
+    }
+    families = set()
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for font in fonts_of(doc):
+            descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+            program = descendant.FontDescriptor.get("/FontFile2")
+            assert program is not None, f"{font.BaseFont} is not embedded"
+            families.add(TTFont(io.BytesIO(program.read_bytes()))["name"].getDebugName(1))
+    # Only the shipped fonts are embedded: the fallback for the arrow and the snowman, and no
+    # system font for the two characters no shipped font has (they print as empty boxes).
+    assert families == set(shipped.values()) == {"Open Sans", "DejaVu Sans"}
+    assert "Van A → B, met ☃" in page_texts(pdf)[0]
+
+
+def test_text_in_the_house_font_has_no_font_warning(example: tuple[Brief, Workspace]) -> None:
+    assert font_warning(*example) is None
 
 
 # --------------------------------------------------------------------------- house style
