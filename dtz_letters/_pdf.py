@@ -220,7 +220,9 @@ def mark_placeholders(value: object) -> Markup:
         out.append(Markup('<span class="onbekend">{}</span>').format(match.group()))
         last = match.end()
     out.append(escape(text[last:]))
-    return Markup("").join(out)
+    # A line break in a plain field (a vertical tab from Word, or "\n" in a quoted value)
+    # is a line break in the PDF too, as in the DOCX.
+    return Markup("<br>").join(Markup("").join(out).split("\n"))
 
 
 def _unknown_block(block: object) -> NoReturn:

@@ -112,9 +112,13 @@ def contained_file(base: Path, name: str, root: Path) -> str | None:
     """
     if Path(name).is_absolute() or name.startswith("~"):
         return f"{name!r} is an absolute path; give a path relative to the letter's folder"
+    if "://" in name:
+        return f"{name!r} is a URL; give the path of a file in the workspace"
     target = (base / name).resolve()
     if not target.is_relative_to(root.resolve()):
-        return f"{name!r} points outside the workspace {display_path(root)}"
+        return f"{name!r} points outside the workspace ({root.resolve()})"
+    if target.is_dir():
+        return f"{name!r} is a folder, not a file"
     if not target.is_file():
         return f"{name!r} does not exist (looked for {display_path(base / name)})"
     return None
