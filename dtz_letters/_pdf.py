@@ -156,7 +156,7 @@ def render_pdf(
 def render_html(brief: Brief, workspace: Workspace) -> str:
     """The letter as the HTML WeasyPrint lays out (useful to inspect the house style)."""
     search = SearchPath.of(workspace, brief.slug)
-    env = html_environment(search)
+    env = html_environment(_template_folders(search), search.base)
     try:
         template = env.get_template(LETTER_TEMPLATE)
         return template.render(_context(brief, search))
@@ -180,17 +180,26 @@ def render_html(brief: Brief, workspace: Workspace) -> str:
 # --------------------------------------------------------------------------- Jinja
 
 
+def _template_folders(search: SearchPath) -> tuple[Path, ...]:
+    """Where templates are looked up: the municipality's folder only when it overrides one,
+    so that municipalities without overrides share one environment and its compiled
+    templates (measured: compiling per municipality was ~40 ms of a cold five-letter run)."""
+    if search.gemeente.is_dir() and any(search.gemeente.glob("*.j2")):
+        return search.folders
+    return (search.base,)
+
+
 @cache
-def html_environment(search: SearchPath) -> jinja2.Environment:
-    """The one Jinja environment of the PDF house style for ``search`` (one per process).
+def html_environment(folders: tuple[Path, ...], base: Path) -> jinja2.Environment:
+    """The one Jinja environment of the PDF house style for ``folders`` (one per process).
 
     Names resolve in the municipality's folder first, then in base/; "base/<name>" always
     means the base file, so a municipality's letter.html.j2 can extend the one it replaces.
     """
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.FileSystemLoader([str(f) for f in search.folders]),
-            jinja2.PrefixLoader({"base": jinja2.FileSystemLoader(str(search.base))}),
+            jinja2.FileSystemLoader([str(f) for f in folders]),
+            jinja2.PrefixLoader({"base": jinja2.FileSystemLoader(str(base))}),
         ]
     )
     env = jinja2.Environment(
@@ -352,17 +361,40 @@ def _stamp(search: SearchPath) -> tuple[tuple[str, int], ...]:
     return tuple(stamps)
 
 
-@lru_cache(maxsize=64)
 def _stylesheets(search: SearchPath, stamp: tuple[tuple[str, int], ...]) -> tuple[Any, ...]:
-    """The parsed base stylesheet, then the municipality's own ``style.css`` if it has one."""
+    """The parsed base stylesheet, then the municipality's own ``style.css`` if it has one.
+
+    The base is parsed once per process for all municipalities (it may fetch only from base/
+    and fonts/); parsing it per municipality also registered its fonts again each time.
+    """
+    base_stamp = tuple(s for s in stamp if s[0] == str(search.base / BASE_CSS))
+    own = _own_stylesheet(search, stamp) if (search.gemeente / GEMEENTE_CSS).is_file() else ()
+    return (
+        _parse_stylesheets(
+            (search.base / BASE_CSS,), (search.base, search.fonts), search.templates, base_stamp
+        )
+        + own
+    )
+
+
+def _own_stylesheet(search: SearchPath, stamp: tuple[tuple[str, int], ...]) -> tuple[Any, ...]:
+    return _parse_stylesheets(
+        (search.gemeente / GEMEENTE_CSS,), search.asset_roots, search.templates, stamp
+    )
+
+
+@lru_cache(maxsize=64)
+def _parse_stylesheets(
+    files: tuple[Path, ...],
+    roots: tuple[Path, ...],
+    templates: Path,
+    stamp: tuple[tuple[str, int], ...],
+) -> tuple[Any, ...]:
     del stamp  # only part of the cache key
-    base = search.base / BASE_CSS
-    if not base.is_file():
-        raise AssetError(f"The base stylesheet {display_path(base)} is missing.")
-    files = [base]
-    if (search.gemeente / GEMEENTE_CSS).is_file():
-        files.append(search.gemeente / GEMEENTE_CSS)
-    fetcher = AssetFetcher(search.asset_roots)
+    for css in files:
+        if not css.is_file():
+            raise AssetError(f"The stylesheet {display_path(css)} is missing.")
+    fetcher = AssetFetcher(roots)
     sheets: list[Any] = []
     with _weasyprint_warnings() as warnings:
         for css in files:
@@ -371,7 +403,7 @@ def _stylesheets(search: SearchPath, stamp: tuple[tuple[str, int], ...]) -> tupl
                     CSS(
                         url=css.as_uri(),
                         url_fetcher=fetcher,
-                        font_config=_font_config(search.templates),
+                        font_config=_font_config(templates),
                     )
                 )
             except FatalURLFetchingError:

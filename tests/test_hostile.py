@@ -909,13 +909,13 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[_Spy]]:
 
     monkeypatch.setattr(_pdf.AssetFetcher, "fetch", fetch)
     # Parsed stylesheets and fonts are cached per process: fetch them again, through the spy.
-    _pdf._stylesheets.cache_clear()
+    _pdf._parse_stylesheets.cache_clear()
     _pdf._font_config.cache_clear()
     gc.collect()  # old font configurations delete their temporary folders now, not later
     _Spy.urls, _Spy.opened, _Spy.network, _Spy.made = [], [], [], []
     yield _Spy
     _Spy.active = False
-    _pdf._stylesheets.cache_clear()
+    _pdf._parse_stylesheets.cache_clear()
     _pdf._font_config.cache_clear()
 
 
