@@ -609,3 +609,23 @@ def test_verify_runs_the_accessibility_check(archive_copy: Path) -> None:
     assert any(
         p.startswith(f"{FOLDER}/{IDENT}.pdf: not accessible:") and "Alt" in p for p in problems
     ), problems
+
+
+def test_final_only_skips_concepts_and_leaves_a_verifiable_archive(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What make render does with the example letter: its date is unknown, so every copy is
+    a concept and is skipped, not refused; the (empty) archive verifies."""
+    letter = workspace / "letters" / "dtz-samenwerkingsverband.yaml"
+    root = workspace / "output" / "archief"
+    code, out, err = run_cli(capsys, "archive", "--final-only", letter)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert len(lines) == 5
+    assert all(": skipped, a concept (" in line for line in lines)
+    assert [p.name for p in root.iterdir() if not p.name.startswith(".")] == ["register.sqlite"]
+    code, out, _ = run_cli(capsys, "verify", root)
+    assert code == 0 and out.strip().endswith("0 files, 0 register rows: ok")
+    # Without --final-only the same letter is refused, with the reason.
+    code, _, err = run_cli(capsys, "archive", letter, "-g", "coevorden")
+    assert code == 1 and "still has unknown facts" in err
