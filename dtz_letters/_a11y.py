@@ -134,7 +134,7 @@ def _read_tree(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> _Tree:
     parent_tree = root.get("/ParentTree")
     if isinstance(parent_tree, pikepdf.Dictionary):
         tree.parent_tree = {int(k): v for k, v in pikepdf.NumberTree(parent_tree).items()}
-    for element, page in _walk(root):
+    for element, page in walk_structure(root):
         tree.elements.append(element)
         if element.is_indirect:
             tree.reachable.add(element.objgen)
@@ -155,7 +155,7 @@ def _kids(element: pikepdf.Dictionary) -> list[object]:
     return [int(i) if isinstance(i, int) else i for i in items]
 
 
-def _walk(
+def walk_structure(
     root: pikepdf.Dictionary,
 ) -> Iterator[tuple[pikepdf.Dictionary, pikepdf.Dictionary | None]]:
     """Every structure element under ``root`` in reading order, with its page (/Pg)."""

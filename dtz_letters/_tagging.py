@@ -25,7 +25,7 @@ import io
 import pikepdf
 from lxml import etree  # type: ignore[import-untyped]
 
-from ._a11y import mark_of, problems_of
+from ._a11y import mark_of, problems_of, walk_structure
 
 _PATH_CONSTRUCTION = frozenset(["m", "re", "l", "c", "v", "y", "h"])
 _PATH_PAINTING = frozenset(["S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n"])
@@ -141,18 +141,8 @@ def _orphaned_mcids(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> dict[tuple[in
 
 
 def _reachable(root: pikepdf.Dictionary) -> set[tuple[int, int]]:
-    seen: set[tuple[int, int]] = set()
-    stack = list(_kids(root))
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
-            continue
-        if node.is_indirect:
-            if node.objgen in seen:
-                continue
-            seen.add(node.objgen)
-        stack.extend(_kids(node))
-    return seen
+    """The structure elements reachable from ``root`` (the same walk the check makes)."""
+    return {node.objgen for node, _page in walk_structure(root) if node.is_indirect}
 
 
 def _mend_content(doc: pikepdf.Pdf, page: pikepdf.Page, furniture: set[int]) -> None:
