@@ -35,7 +35,12 @@ def update_overview(out: Path, outcomes: Iterable[object]) -> Path:
         files = {f.suffix.lstrip("."): f for f in outcome.files}
         stem = next(iter(files.values())).stem
         key = f"{outcome.slug}/{stem}"
-        entry = {"letter": outcome.letter, "gemeente": outcome.slug, "status": outcome.status or ""}
+        entry = {
+            "letter": outcome.letter,
+            "gemeente": outcome.slug,
+            "naam": outcome.gemeente or outcome.slug,
+            "status": outcome.status or "",
+        }
         for fmt, path in files.items():
             entry[fmt] = _rel(path, out)
         if "pdf" in files:
@@ -120,9 +125,10 @@ img { width: 100%; border: 1px solid #ddd; }
 <ul>
 {% for row in rows %}
 <li>
-  <h2>{{ row.gemeente }} <span class="status {{ row.status }}">{{ row.status }}</span></h2>
+  <h2>{{ row.get("naam", row.gemeente) }}
+    <span class="status {{ row.status }}">{{ row.status }}</span></h2>
   {% if row.get("thumb") %}<a href="{{ row.pdf }}"><img src="{{ row.thumb }}"
-     alt="Eerste pagina van de brief voor {{ row.gemeente }}"></a>{% endif %}
+     alt="Eerste pagina van de brief voor {{ row.get('naam', row.gemeente) }}"></a>{% endif %}
   <p class="letter">{{ row.letter }}</p>
   <p>{% if row.get("pdf") %}<a href="{{ row.pdf }}">PDF</a>{% endif %}
      {% if row.get("docx") %}<a href="{{ row.docx }}">DOCX</a>{% endif %}</p>

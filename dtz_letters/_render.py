@@ -42,6 +42,7 @@ class Outcome:
     missing: tuple[Problem, ...] = ()
     warnings: tuple[str, ...] = ()  # rendered, but not quite as written (a font fallback)
     thumbnail: Path | None = None  # the overview's picture of page 1, when one was made
+    gemeente: str | None = None  # the municipality's official name, for people to read
 
     @property
     def ok(self) -> bool:
@@ -230,6 +231,7 @@ def run_job(job: Job) -> Outcome:
         missing=brief.missing,
         warnings=tuple(warnings),
         thumbnail=thumbnail,
+        gemeente=brief.profile.profile.officiele_naam,
     )
 
 

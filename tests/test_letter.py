@@ -196,3 +196,9 @@ def docx_xml_text_part(xml: bytes) -> str:
     import re
 
     return re.sub(r"<[^>]+>", " ", xml.decode("utf-8"))
+
+
+def test_overview_names_each_municipality(rendered: Path) -> None:
+    index = (rendered / "index.html").read_text(encoding="utf-8")
+    for slug in SLUGS:
+        assert f"<h2>{compose(EXAMPLE, slug).profile.profile.officiele_naam}" in index
