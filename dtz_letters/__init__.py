@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ._load import LoadedLetter
     from ._render import BatchReport
     from ._verify import VerifyReport
+    from ._workspace import Workspace
 
 __version__ = "0.1.0"
 
@@ -43,6 +44,26 @@ def compose(
     letter: str | Path | LoadedLetter, gemeente: str, workspace: str | Path | None = None
 ) -> Brief:
     """The letter resolved for one municipality: what both renderers draw."""
+    return _brief_and_workspace(letter, gemeente, workspace)[0]
+
+
+def render(
+    letter: str | Path | LoadedLetter,
+    gemeente: str,
+    fmt: str = "pdf",
+    workspace: str | Path | None = None,
+) -> bytes:
+    """Render one letter for one municipality to ``"pdf"`` or ``"docx"`` bytes."""
+    from ._render import render_format
+
+    brief, ws = _brief_and_workspace(letter, gemeente, workspace)
+    return render_format(fmt, brief, ws)
+
+
+def _brief_and_workspace(
+    letter: str | Path | LoadedLetter, gemeente: str, workspace: str | Path | None
+) -> tuple[Brief, Workspace]:
+    """The brief and the workspace it was composed in (given, or found above the letter)."""
     from ._compose import for_gemeente
     from ._load import LoadedLetter
     from ._render import check_letter
@@ -55,24 +76,7 @@ def compose(
     problems = check_letter(loaded, ws)
     if problems:
         raise LetterError(problems)
-    return for_gemeente(loaded, ws.profile(gemeente))
-
-
-def render(
-    letter: str | Path | LoadedLetter,
-    gemeente: str,
-    fmt: str = "pdf",
-    workspace: str | Path | None = None,
-) -> bytes:
-    """Render one letter for one municipality to ``"pdf"`` or ``"docx"`` bytes."""
-    from ._render import render_format
-    from ._workspace import Workspace
-
-    brief = compose(letter, gemeente, workspace)
-    ws = Workspace(Path(workspace)) if workspace else brief.profile.folder.parent.parent
-    if not isinstance(ws, Workspace):
-        ws = Workspace(ws)
-    return render_format(fmt, brief, ws)
+    return for_gemeente(loaded, ws.profile(gemeente)), ws
 
 
 def render_batch(letters: list[str | Path], **options: object) -> BatchReport:

@@ -12,10 +12,14 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._load import LoadedLetter, read_letter
 from ._workspace import Workspace
 from .errors import DtzLettersError, InputError, Problem, display_path
+
+if TYPE_CHECKING:
+    from ._compose import Brief
 
 FORMATS = ("docx", "pdf")
 
@@ -253,15 +257,15 @@ def _one_line(exc: DtzLettersError, job: Job) -> str:
     return text if text.startswith(display_path(job.letter)) else f"[{job.slug}] {text}"
 
 
-def render_format(fmt: str, brief: object, ws: Workspace) -> bytes:
+def render_format(fmt: str, brief: Brief, ws: Workspace) -> bytes:
     if fmt == "pdf":
         from ._pdf import render_pdf
 
-        return render_pdf(brief, ws)  # type: ignore[arg-type]
+        return render_pdf(brief, ws)
     if fmt == "docx":
         from ._docx import render_docx
 
-        return render_docx(brief, ws)  # type: ignore[arg-type]
+        return render_docx(brief, ws)
     raise ValueError(f"unknown format {fmt!r}")
 
 
