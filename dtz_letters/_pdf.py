@@ -43,7 +43,7 @@ with quick_library_lookup():
 from ._compose import Brief
 from ._document import Heading, ListBlock, Paragraph, Table, nest_headings
 from ._tagging import make_accessible
-from ._workspace import Workspace
+from ._workspace import BASE_FOLDER, FONTS_FOLDER, Workspace
 from .errors import AssetError, RenderError, TemplateError, display_path
 
 #: The template every municipality renders; found first in its own folder, then in base/.
@@ -83,11 +83,11 @@ class SearchPath:
 
     @property
     def base(self) -> Path:
-        return self.templates / "base"
+        return self.templates / BASE_FOLDER
 
     @property
     def fonts(self) -> Path:
-        return self.templates / "fonts"
+        return self.templates / FONTS_FOLDER
 
     @property
     def folders(self) -> tuple[Path, ...]:

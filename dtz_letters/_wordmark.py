@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ._workspace import FONTS_FOLDER
+
 #: Drawn at 4x the printed size (45 mm wide at 300 dpi is about 530 px).
 _SCALE = 4
 
@@ -38,7 +40,7 @@ def main(argv: list[str]) -> int:
 
     for folder in map(Path, argv):
         profile = yaml.safe_load((folder / "profile.yaml").read_text(encoding="utf-8"))
-        font = folder.parent / "fonts" / "OpenSans-Bold.ttf"
+        font = folder.parent / FONTS_FOLDER / "OpenSans-Bold.ttf"
         draw_wordmark(profile["naam"], font, folder / profile["logo"]["bestand"])
     return 0
 

@@ -8,8 +8,11 @@ from pathlib import Path
 from ._load import LoadedProfile, read_profile
 from .errors import DtzLettersError, ProfileError, UnknownGemeenteError
 
-#: Folders of ``templates/`` that are not municipalities.
-_SHARED = {"base", "fonts"}
+#: The shared house style and the shipped fonts: folders of ``templates/`` that are not
+#: municipalities. The PDF renderer's search path names them through these too.
+BASE_FOLDER = "base"
+FONTS_FOLDER = "fonts"
+_SHARED = {BASE_FOLDER, FONTS_FOLDER}
 
 
 @dataclass
@@ -25,7 +28,7 @@ class Workspace:
         for here in dict.fromkeys(p.resolve() for p in (start or Path.cwd(), Path.cwd())):
             tried.append(str(here))
             for folder in (here, *here.parents):
-                if (folder / "templates" / "base").is_dir():
+                if (folder / "templates" / BASE_FOLDER).is_dir():
                     return cls(folder)
         raise DtzLettersError(
             f"no workspace found: no folder at or above {' or '.join(tried)} has templates/base/"
@@ -37,11 +40,11 @@ class Workspace:
 
     @property
     def base(self) -> Path:
-        return self.templates / "base"
+        return self.templates / BASE_FOLDER
 
     @property
     def fonts(self) -> Path:
-        return self.templates / "fonts"
+        return self.templates / FONTS_FOLDER
 
     @property
     def output(self) -> Path:
