@@ -35,8 +35,8 @@ fuzz: $(VENV)/.installed
 
 # Regenerate the Word template and the neutral wordmarks from their scripts.
 templates: $(VENV)/.installed
-	$(BIN)/python -m dtz_letters._docx_template
-	$(BIN)/python -m dtz_letters._wordmark $(filter-out templates/base/ templates/fonts/,$(wildcard templates/*/))
+	$(BIN)/python -m dtz_letters._tools.docx_template
+	$(BIN)/python -m dtz_letters._tools.wordmark $(filter-out templates/base/ templates/fonts/,$(wildcard templates/*/))
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check dtz_letters tests

@@ -1,13 +1,47 @@
 """dtz-letters: raadsinformatiebrieven from YAML to DOCX and PDF in municipal house style.
 
-The public API is what this module exports; everything in ``_``-modules is internal.
+The public API is what this module exports (``__all__``), with the error classes of
+:mod:`dtz_letters.errors`; everything in ``_``-packages and ``_``-modules is internal and may
+change. The command line (:mod:`dtz_letters.cli`) uses nothing else.
+
+Words, as the code uses them:
+
+slug
+    A municipality's folder name and its name on the command line: ``coevorden``.
+naam, officiele_naam
+    Its short name (``Coevorden``) and its official name (``gemeente Coevorden``).
+profile
+    The facts of a municipality in ``templates/<slug>/profile.yaml`` (:class:`ProfileFile`
+    once validated); its **house style** is the folders a renderer reads (:class:`HouseStyle`).
+letter file
+    A letter as written in YAML (:class:`LetterFile` once validated), possibly for several
+    municipalities.
+copy
+    One letter file for one municipality; composed, it is a :class:`Brief`: the letter
+    resolved for that municipality, everything a renderer draws.
+renderer
+    One output format (``pdf``, ``docx``, ``html``), registered in a registry
+    (:func:`register_renderer`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from ._compose.brief import Brief
+from ._input.load import LetterFile, ProfileFile
+from ._input.workspace import HouseStyle, Workspace
+from ._render.registry import Renderer, register, renderers
+from ._reports import (
+    ArchiveOutcome,
+    ArchiveReport,
+    BatchReport,
+    CheckReport,
+    Outcome,
+    RegisterRow,
+    VerifyReport,
+)
 from .errors import (
     ArchiveError,
     AssetError,
@@ -21,120 +55,191 @@ from .errors import (
     UnknownGemeenteError,
 )
 
-if TYPE_CHECKING:
-    from ._archive import ArchiveReport
-    from ._check import CheckReport
-    from ._compose import Brief
-    from ._load import LoadedLetter
-    from ._render import BatchReport
-    from ._verify import VerifyReport
-    from ._workspace import Workspace
-
 __version__ = "0.1.0"
 
+#: Make a new output format available: ``register_renderer(Renderer("txt", "txt",
+#: "text/plain", "my_package.txt_renderer"))``, where that module defines
+#: ``render(brief, style) -> bytes``.
+register_renderer = register
 
-def load_letter(path: str | Path) -> LoadedLetter:
+Paths = Sequence[str | Path]
+
+
+def load_letter(path: str | Path) -> LetterFile:
     """Read and validate a letter file; raises :class:`LetterError` listing every problem."""
-    from ._load import read_letter
+    from ._input.load import read_letter
 
     return read_letter(Path(path))
 
 
 def compose(
-    letter: str | Path | LoadedLetter, gemeente: str, workspace: str | Path | None = None
+    letter: str | Path | LetterFile, gemeente: str, *, workspace: str | Path | None = None
 ) -> Brief:
-    """The letter resolved for one municipality: what both renderers draw."""
-    return _brief_and_workspace(letter, gemeente, workspace)[0]
+    """The letter resolved for one municipality (by slug): what every renderer draws.
+
+    Raises what ``check`` reports: :class:`LetterError`, :class:`ProfileError`,
+    :class:`UnknownGemeenteError`, :class:`TemplateError`.
+    """
+    from ._pipeline import compose as compose_copy
+    from ._pipeline import copy_of
+
+    return compose_copy(copy_of(letter, gemeente, _workspace(workspace)))
 
 
 def render(
-    letter: str | Path | LoadedLetter,
+    letter: str | Path | LetterFile,
     gemeente: str,
     fmt: str = "pdf",
+    *,
     workspace: str | Path | None = None,
 ) -> bytes:
-    """Render one letter for one municipality to ``"pdf"`` or ``"docx"`` bytes."""
-    from ._render import render_format
+    """Render one letter for one municipality to the bytes of a format (``pdf``, ``docx``,
+    ``html`` or any registered one)."""
+    from ._pipeline import compose as compose_copy
+    from ._pipeline import copy_of
+    from ._render.registry import renderer
 
-    brief, ws = _brief_and_workspace(letter, gemeente, workspace)
-    return render_format(fmt, brief, ws)
-
-
-def _brief_and_workspace(
-    letter: str | Path | LoadedLetter, gemeente: str, workspace: str | Path | None
-) -> tuple[Brief, Workspace]:
-    """The brief and the workspace it was composed in (given, or found above the letter)."""
-    from ._compose import for_gemeente
-    from ._load import LoadedLetter
-    from ._render import check_letter
-    from ._workspace import Workspace
-
-    loaded = letter if isinstance(letter, LoadedLetter) else load_letter(letter)
-    ws = Workspace(Path(workspace)) if workspace else Workspace.find(loaded.path.parent)
-    # What the command line refuses, the API refuses too: unknown municipalities, and
-    # attachments outside the workspace.
-    problems = check_letter(loaded, ws)
-    if problems:
-        raise LetterError(problems)
-    return for_gemeente(loaded, ws.profile(gemeente)), ws
+    chosen = renderer(fmt)
+    copy = copy_of(letter, gemeente, _workspace(workspace))
+    return chosen.render(compose_copy(copy), copy.style)
 
 
-def render_batch(letters: list[str | Path], **options: object) -> BatchReport:
-    """Render letters for every municipality they name and write the files (see the CLI)."""
-    from ._render import render_batch as _batch
-
-    return _batch([Path(p) for p in letters], **options)  # type: ignore[arg-type]
-
-
-def check(letters: list[str | Path]) -> CheckReport:
-    """Validate letters against their workspace; list errors and still-unknown facts."""
-    from ._check import check_letters
-
-    return check_letters([Path(p) for p in letters])
-
-
-def archive(
-    letters: list[str | Path],
+def render_batch(
+    letters: Paths,
     *,
-    gemeenten: list[str] | None = None,
-    archive_dir: str | Path | None = None,
-    new_version: bool = False,
-) -> ArchiveReport:
-    """Archive final letters as PDF/A-2a with MDTO sidecars (default: output/archief/)."""
-    from ._archive import archive_letters
+    workspace: str | Path | None = None,
+    gemeenten: Sequence[str] = (),
+    formats: Sequence[str] | None = None,
+    out: str | Path | None = None,
+    jobs: int | None = None,
+    on_progress: Callable[[Outcome, int, int], None] | None = None,
+    overview: bool = True,
+) -> BatchReport:
+    """Render letters for every municipality they name (or only ``gemeenten``) in every
+    format (default: the default formats, DOCX and PDF) and write the files into
+    ``out/<slug>/<letter>.<suffix>`` (default ``output/`` in the workspace), in ``jobs``
+    worker processes. With ``overview``, ``out/index.html`` is brought up to date."""
+    from ._batch import render_batch as run_batch
 
-    return archive_letters(
+    return run_batch(
         [Path(p) for p in letters],
-        gemeenten=gemeenten or (),
-        root=Path(archive_dir) if archive_dir else None,
-        new_version=new_version,
+        workspace=_workspace(workspace),
+        gemeenten=gemeenten,
+        formats=formats,
+        out=Path(out) if out is not None else None,
+        jobs=jobs,
+        on_progress=on_progress,
+        overview=overview,
     )
 
 
-def verify(archive_dir: str | Path) -> VerifyReport:
-    """Check an archive's files, sidecars and register; every problem in ``.problems``."""
-    from ._verify import verify_archive
+def check(letters: Paths, *, workspace: str | Path | None = None) -> CheckReport:
+    """Validate letters against their workspace; list errors and still-unknown facts."""
+    from ._check import check_letters
 
-    return verify_archive(Path(archive_dir))
+    return check_letters([Path(p) for p in letters], _workspace(workspace))
+
+
+def archive(
+    letters: Paths,
+    *,
+    gemeenten: Sequence[str] = (),
+    archive_dir: str | Path | None = None,
+    new_version: bool = False,
+    final_only: bool = False,
+    workspace: str | Path | None = None,
+) -> ArchiveReport:
+    """Archive final letters as PDF/A-2a with MDTO sidecars (default: output/archief/).
+
+    With ``final_only``, concepts are skipped instead of refused."""
+    from ._archive.run import archive_letters
+
+    return archive_letters(
+        [Path(p) for p in letters],
+        workspace=_workspace(workspace),
+        gemeenten=gemeenten,
+        root=Path(archive_dir) if archive_dir is not None else None,
+        new_version=new_version,
+        final_only=final_only,
+    )
+
+
+def list_archive(
+    archive_dir: str | Path | None = None,
+    *,
+    gemeente: str | None = None,
+    year: int | None = None,
+    search: str | None = None,
+) -> list[RegisterRow]:
+    """The archived letter versions (one row per version's PDF), filtered, in archive order.
+    Without ``archive_dir``, the archive of the workspace around the working directory."""
+    from ._archive.register import list_archive as list_rows
+
+    return list_rows(_archive_dir(archive_dir), gemeente=gemeente, year=year, search=search)
+
+
+def verify(archive_dir: str | Path | None = None) -> VerifyReport:
+    """Check an archive's files, sidecars and register; every problem in ``.problems``.
+    Without ``archive_dir``, the archive of the workspace around the working directory."""
+    from ._archive.verify import verify_archive
+
+    return verify_archive(_archive_dir(archive_dir))
+
+
+def check_pdf_accessibility(pdf: bytes | str | Path) -> list[str]:
+    """The accessibility problems of a PDF (the machine-checkable part of PDF/UA-1), one
+    sentence each; empty when it passes."""
+    from ._pdfpost.a11y import check_pdf_accessibility as check_pdf
+
+    return check_pdf(pdf if isinstance(pdf, bytes) else Path(pdf))
+
+
+def _workspace(given: str | Path | None) -> Workspace | None:
+    return Workspace(Path(given)) if given is not None else None
+
+
+def _archive_dir(given: str | Path | None) -> Path:
+    if given is not None:
+        return Path(given)
+    from ._archive.run import default_root
+
+    return default_root(Workspace.find())
 
 
 __all__ = [
     "ArchiveError",
+    "ArchiveOutcome",
+    "ArchiveReport",
     "AssetError",
+    "BatchReport",
+    "Brief",
+    "CheckReport",
     "DtzLettersError",
+    "HouseStyle",
     "InputError",
     "LetterError",
+    "LetterFile",
+    "Outcome",
     "Problem",
     "ProfileError",
+    "ProfileFile",
+    "RegisterRow",
     "RenderError",
+    "Renderer",
     "TemplateError",
     "UnknownGemeenteError",
+    "VerifyReport",
+    "Workspace",
     "__version__",
     "archive",
     "check",
+    "check_pdf_accessibility",
     "compose",
+    "list_archive",
     "load_letter",
+    "register_renderer",
     "render",
     "render_batch",
+    "renderers",
     "verify",
 ]

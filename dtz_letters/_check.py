@@ -1,51 +1,44 @@
-"""``dtz-letters check``: every problem of every letter, and every fact still unknown."""
+"""``check``: every problem of every letter, and every fact still unknown."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
-from ._load import read_letter
-from ._render import check_letter, targets
-from ._workspace import Workspace
-from .errors import DtzLettersError, InputError, display_path
+from ._input.workspace import Workspace
+from ._pipeline import compose, prepare
+from ._reports import CheckReport
+from .errors import DtzLettersError, display_path
 
 
-@dataclass
-class CheckReport:
-    errors: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    valid: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+def check_letters(paths: Sequence[Path], workspace: Workspace | None = None) -> CheckReport:
+    """Validate letters and the profiles they use; list facts the letters still lack.
 
-
-def check_letters(paths: list[Path], workspace: Workspace | None = None) -> CheckReport:
-    """Validate letters and the profiles they use; list facts the letters still lack."""
-    from ._compose import for_gemeente
-
+    Letters are checked against the workspace above each of them (or ``workspace``), and
+    the profiles of one workspace are read once for all its letters.
+    """
     report = CheckReport()
+    workspaces: dict[Path, Workspace] = {}
     for path in paths:
         ws = workspace or Workspace.find(path.parent)
-        try:
-            loaded = read_letter(path)
-            report.warnings.extend(map(str, loaded.source.warnings))
-            problems = check_letter(loaded, ws)
-            if problems:
-                report.errors.extend(map(str, problems))
+        ws = workspaces.setdefault(ws.root.resolve(), ws)
+        prepared = prepare([path], ws)
+        report.warnings.extend(map(str, prepared.warnings))
+        errors = list(dict.fromkeys(f.message for f in prepared.failures))
+        seen: set[str] = set()
+        for copy in prepared.copies:
+            try:
+                brief = compose(copy)
+            except DtzLettersError as exc:
+                errors.append(str(exc))
                 continue
-            seen: set[str] = set()
-            for slug in targets(loaded, ws):
-                brief = for_gemeente(loaded, ws.profile(slug))
-                for problem in brief.missing:
-                    line = str(problem)
-                    if line not in seen:
-                        seen.add(line)
-                        report.missing.append(line)
-        except InputError as exc:
-            report.errors.extend(map(str, exc.problems))
-            continue
-        except DtzLettersError as exc:
-            report.errors.append(str(exc))
-            continue
-        report.valid.append(display_path(path))
+            for problem in brief.missing:
+                line = str(problem)
+                if line not in seen:
+                    seen.add(line)
+                    report.missing.append(line)
+        if errors:
+            report.errors.extend(errors)
+        else:
+            report.valid.append(display_path(path))
     return report

@@ -12,15 +12,19 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ._files import write_atomic
+from ._reports import Outcome
+from ._templating import environment
 
 _MANIFEST = ".index.json"
 _THUMB_SCALE = 0.45  # about 270 px wide for A4 at 72 dpi
 
 
-def update_overview(out: Path, outcomes: Iterable[object]) -> Path:
-    """Merge this batch's rendered letters into the manifest and rewrite ``index.html``."""
-    from ._render import Outcome
+#: The formats whose links come first on a card, in this order; others follow by name.
+_FIRST_FORMATS = ("pdf", "docx")
 
+
+def update_overview(out: Path, outcomes: Iterable[Outcome]) -> Path:
+    """Merge this batch's rendered letters into the manifest and rewrite ``index.html``."""
     manifest_path = out / _MANIFEST
     entries: dict[str, dict[str, str]] = {}
     if manifest_path.is_file():
@@ -29,7 +33,6 @@ def update_overview(out: Path, outcomes: Iterable[object]) -> Path:
         except (ValueError, OSError):
             entries = {}  # a damaged manifest is rebuilt from this batch
     for outcome in outcomes:
-        assert isinstance(outcome, Outcome)
         if not outcome.ok or outcome.slug is None:
             continue
         files = {f.suffix.lstrip("."): f for f in outcome.files}
@@ -54,7 +57,7 @@ def update_overview(out: Path, outcomes: Iterable[object]) -> Path:
     entries = {
         key: entry
         for key, entry in entries.items()
-        if any((out / entry[fmt]).is_file() for fmt in ("pdf", "docx") if fmt in entry)
+        if any((out / entry[fmt]).is_file() for fmt in entry if fmt not in _NOT_FORMATS)
     }
     write_atomic(manifest_path, json.dumps(entries, indent=1, sort_keys=True).encode())
     index = out / "index.html"
@@ -72,6 +75,11 @@ def _rel(path: Path, out: Path) -> str:
 def thumbnail_path(out: Path, slug: str, stem: str) -> Path:
     """Where the thumbnail of a letter's PDF goes in the output folder ``out``."""
     return out / "thumbs" / slug / f"{stem}.png"
+
+
+def warm_up() -> None:
+    """Import the thumbnail renderer now: before worker processes are forked."""
+    import pypdfium2  # noqa: F401
 
 
 def write_thumbnail(target: Path, pdf: bytes) -> None:
@@ -96,11 +104,14 @@ def _thumbnail(pdf: bytes) -> bytes:
 
 
 def _html(entries: dict[str, dict[str, str]]) -> str:
-    from jinja2 import Environment, StrictUndefined, select_autoescape
-
-    env = Environment(undefined=StrictUndefined, autoescape=select_autoescape(default=True))
     rows = sorted(entries.values(), key=lambda e: (e["letter"], e["gemeente"]))
-    return env.from_string(_TEMPLATE).render(rows=rows)
+    others = {key for row in rows for key in row} - set(_FIRST_FORMATS) - _NOT_FORMATS
+    formats = [*_FIRST_FORMATS, *sorted(others)]
+    return environment().from_string(_TEMPLATE).render(rows=rows, formats=formats)
+
+
+#: The keys of a manifest entry that are not the files of a format.
+_NOT_FORMATS = {"letter", "gemeente", "naam", "status", "thumb"}
 
 
 _TEMPLATE = """<!doctype html>
@@ -130,8 +141,10 @@ img { width: 100%; border: 1px solid #ddd; }
   {% if row.get("thumb") %}<a href="{{ row.pdf }}"><img src="{{ row.thumb }}"
      alt="Eerste pagina van de brief voor {{ row.get('naam', row.gemeente) }}"></a>{% endif %}
   <p class="letter">{{ row.letter }}</p>
-  <p>{% if row.get("pdf") %}<a href="{{ row.pdf }}">PDF</a>{% endif %}
-     {% if row.get("docx") %}<a href="{{ row.docx }}">DOCX</a>{% endif %}</p>
+  <p>{% for fmt in formats %}{% if row.get(fmt) -%}
+     <a href="{{ row[fmt] }}">{{ fmt | upper }}</a>
+     {%- endif %}{% if not loop.last %}
+     {% endif %}{% endfor %}</p>
 </li>
 {% endfor %}
 </ul>

@@ -1,7 +1,7 @@
-"""The ``dtz-letters`` command line: parse options, make one library call, report.
+"""The ``dtz-letters`` command line: parse options, make one call of the public API, report.
 
-Heavy libraries (WeasyPrint, docxtpl) are imported inside the commands, so ``--help`` and
-``check`` stay instant.
+Heavy libraries (WeasyPrint, docxtpl) are imported only by the renderers that need them, so
+``--help`` and ``check`` stay quick.
 """
 
 from __future__ import annotations
@@ -11,8 +11,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .errors import DtzLettersError
+from . import (
+    BatchReport,
+    Outcome,
+    __version__,
+    archive,
+    check,
+    list_archive,
+    render_batch,
+    renderers,
+    verify,
+)
+from .errors import DtzLettersError, display_path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,17 +39,40 @@ def _parser() -> argparse.ArgumentParser:
     render = sub.add_parser("render", help="render letters to DOCX and PDF")
     render.add_argument("letters", nargs="+", type=Path, metavar="LETTER")
     render.add_argument(
-        "--gemeente", "-g", action="append", default=[], metavar="SLUG",
+        "--gemeente",
+        "-g",
+        action="append",
+        default=[],
+        metavar="SLUG",
         help="render only for this municipality (repeatable; default: all the letter names)",
     )
     render.add_argument(
-        "--format", "-f", action="append", choices=("docx", "pdf"), default=[],
-        dest="formats", help="output format (repeatable; default: docx and pdf)",
+        "--format",
+        "-f",
+        action="append",
+        choices=[r.name for r in renderers()],
+        default=[],
+        dest="formats",
+        help="output format (repeatable; default: "
+        + " and ".join(r.name for r in renderers() if r.default)
+        + ")",
     )
-    render.add_argument("--out", "-o", type=Path, default=None, metavar="DIR",
-                        help="output folder (default: output/ in the workspace)")
-    render.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                        help="worker processes (default: the number of CPUs)")
+    render.add_argument(
+        "--out",
+        "-o",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output folder (default: output/ in the workspace)",
+    )
+    render.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes (default: the number of CPUs)",
+    )
 
     # "archive list" and "archive LETTER..." share a name: main() turns a first argument
     # "list" into the hidden command "archive-list" (a letter called list: write ./list).
@@ -51,29 +84,62 @@ def _parser() -> argparse.ArgumentParser:
     )
     archive.add_argument("letters", nargs="+", type=Path, metavar="LETTER")
     archive.add_argument(
-        "--gemeente", "-g", action="append", default=[], metavar="SLUG",
+        "--gemeente",
+        "-g",
+        action="append",
+        default=[],
+        metavar="SLUG",
         help="archive only for this municipality (repeatable; default: all the letter names)",
     )
-    archive.add_argument("--new-version", action="store_true",
-                         help="store changed content as a new version beside the archived one")
-    archive.add_argument("--final-only", action="store_true",
-                         help="skip concept letters instead of refusing them (for batches)")
-    archive.add_argument("--archive", type=Path, default=None, metavar="DIR",
-                         help="archive folder (default: output/archief/ in the workspace)")
+    archive.add_argument(
+        "--new-version",
+        action="store_true",
+        help="store changed content as a new version beside the archived one",
+    )
+    archive.add_argument(
+        "--final-only",
+        action="store_true",
+        help="skip concept letters instead of refusing them (for batches)",
+    )
+    archive.add_argument(
+        "--archive",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="archive folder (default: output/archief/ in the workspace)",
+    )
 
     # Without help= the hidden command stays out of the command list.
-    listing = sub.add_parser("archive-list", prog="dtz-letters archive list",
-                             description="List the archived letter versions.")
+    listing = sub.add_parser(
+        "archive-list",
+        prog="dtz-letters archive list",
+        description="List the archived letter versions.",
+    )
     listing.add_argument("--gemeente", "-g", default=None, metavar="SLUG")
     listing.add_argument("--year", type=int, default=None, metavar="YYYY")
-    listing.add_argument("--search", default=None, metavar="TEXT",
-                         help="text in the subject, kenmerk or identificatie")
-    listing.add_argument("--archive", type=Path, default=None, metavar="DIR",
-                         help="archive folder (default: output/archief/ in the workspace)")
+    listing.add_argument(
+        "--search",
+        default=None,
+        metavar="TEXT",
+        help="text in the subject, kenmerk or identificatie",
+    )
+    listing.add_argument(
+        "--archive",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="archive folder (default: output/archief/ in the workspace)",
+    )
 
     verify = sub.add_parser("verify", help="check an archive's files, sidecars and register")
-    verify.add_argument("archive", nargs="?", type=Path, default=None, metavar="ARCHIVE",
-                        help="archive folder (default: output/archief/ in the workspace)")
+    verify.add_argument(
+        "archive",
+        nargs="?",
+        type=Path,
+        default=None,
+        metavar="ARCHIVE",
+        help="archive folder (default: output/archief/ in the workspace)",
+    )
     return parser
 
 
@@ -108,9 +174,7 @@ def run() -> None:
 
 
 def _check(paths: list[Path]) -> int:
-    from ._check import check_letters
-
-    report = check_letters(paths)
+    report = check(paths)
     for line in report.warnings:
         print(f"warning: {line}", file=sys.stderr)
     for line in report.errors:
@@ -123,18 +187,12 @@ def _check(paths: list[Path]) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from ._render import render_batch
-    from ._workspace import Workspace
-
-    ws = Workspace.find(args.letters[0].parent)
-    formats = tuple(dict.fromkeys(args.formats)) or ("docx", "pdf")
     progress = _Progress() if sys.stderr.isatty() else None
     try:
         report = render_batch(
             args.letters,
-            workspace=ws,
             gemeenten=args.gemeente,
-            formats=formats,
+            formats=args.formats or None,
             out=args.out,
             jobs=args.jobs,
             on_progress=progress.advance if progress else None,
@@ -145,8 +203,9 @@ def _render(args: argparse.Namespace) -> int:
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     _summary(report)
-    for outcome in report.failures:
-        print(outcome.error, file=sys.stderr)
+    # A broken profile fails every letter it serves, with the same located lines: once.
+    for error in dict.fromkeys(o.error for o in report.failures):
+        print(error, file=sys.stderr)
     return 1 if report.failures else 0
 
 
@@ -158,27 +217,26 @@ class _Progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self.progress = Progress(
-            TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
-            console=Console(stderr=True), transient=True,
+            TextColumn("rendering"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=Console(stderr=True),
+            transient=True,
         )
         self.task = self.progress.add_task("render", total=None)
         self.progress.start()
 
-    def advance(self, _outcome: object, done: int, total: int) -> None:
+    def advance(self, _outcome: Outcome, done: int, total: int) -> None:
         self.progress.update(self.task, completed=done, total=total)
 
     def stop(self) -> None:
         self.progress.stop()
 
 
-def _summary(report: object) -> None:
+def _summary(report: BatchReport) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from ._render import BatchReport
-    from .errors import display_path
-
-    assert isinstance(report, BatchReport)
     if not report.rendered:
         return
     table = Table(title="dtz-letters render", show_lines=False)
@@ -194,23 +252,13 @@ def _summary(report: object) -> None:
     console.print(table)
 
 
-def _archive_root(given: Path | None) -> Path:
-    if given is not None:
-        return given
-    from ._archive import default_root
-    from ._workspace import Workspace
-
-    return default_root(Workspace.find())
-
-
 def _archive(args: argparse.Namespace) -> int:
-    from ._archive import archive_letters
-    from ._workspace import Workspace
-
-    ws = Workspace.find(args.letters[0].parent)
-    report = archive_letters(
-        args.letters, workspace=ws, gemeenten=args.gemeente, root=args.archive,
-        new_version=args.new_version, final_only=args.final_only,
+    report = archive(
+        args.letters,
+        gemeenten=args.gemeente,
+        archive_dir=args.archive,
+        new_version=args.new_version,
+        final_only=args.final_only,
     )
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -218,23 +266,22 @@ def _archive(args: argparse.Namespace) -> int:
         if o.ok and o.identificatie is None:
             print(f"{o.letter} [{o.slug}]: {o.status}")
         elif o.ok:
-            print(f"{o.letter} [{o.slug}]: {o.status}: {o.identificatie} version {o.version} "
-                  f"in {o.folder}")
+            print(
+                f"{o.letter} [{o.slug}]: {o.status}: {o.identificatie} version {o.version} "
+                f"in {o.folder}"
+            )
     for o in report.failures:
         print(o.error, file=sys.stderr)
     return 1 if report.failures else 0
 
 
 def _archive_list(args: argparse.Namespace) -> int:
-    from ._archive import list_archive
-
-    rows = list_archive(
-        _archive_root(args.archive), gemeente=args.gemeente, year=args.year, search=args.search
-    )
-    table = [("identificatie", "version", "gemeente", "date", "kenmerk", "archived at",
-              "subject")]
-    table += [(r.identificatie, str(r.version), r.gemeente, r.date, r.reference,
-               r.archived_at, r.subject) for r in rows]
+    rows = list_archive(args.archive, gemeente=args.gemeente, year=args.year, search=args.search)
+    table = [("identificatie", "version", "gemeente", "date", "kenmerk", "archived at", "subject")]
+    table += [
+        (r.identificatie, str(r.version), r.gemeente, r.date, r.reference, r.archived_at, r.subject)
+        for r in rows
+    ]
     # Plain columns, not a terminal widget: the list is read by people and by scripts.
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
@@ -244,9 +291,7 @@ def _archive_list(args: argparse.Namespace) -> int:
 
 
 def _verify(archive: Path | None) -> int:
-    from ._verify import verify_archive
-
-    report = verify_archive(_archive_root(archive))
+    report = verify(archive)
     for line in report.notes:
         print(f"note: {line}", file=sys.stderr)
     for line in report.problems:

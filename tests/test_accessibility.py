@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes
 import io
 import subprocess
-import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,9 +13,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from dtz_letters._a11y import check_pdf_accessibility
-from dtz_letters._compose import Brief, for_gemeente
-from dtz_letters._document import (
+from dtz_letters import Brief, check_pdf_accessibility
+from dtz_letters._compose.document import (
     Heading,
     ListBlock,
     ListItem,
@@ -25,11 +23,10 @@ from dtz_letters._document import (
     nest_headings,
     plain,
 )
-from dtz_letters._load import read_letter
-from dtz_letters._pdf import render_pdf
-from dtz_letters._tagging import make_accessible
-from dtz_letters._workspace import Workspace
+from dtz_letters._pdfpost.tagging import make_accessible
+from dtz_letters._render.pdf import render_pdf
 from tests.conftest import EXAMPLE, REPO
+from tests.helpers import brief_for, brief_of, repo_style
 
 GEMEENTEN = ["borger-odoorn", "coevorden", "emmen", "hardenberg", "hoogeveen"]
 SUBJECT = "Samenwerkingsverband Dutch Techzone"
@@ -159,24 +156,15 @@ def xmp(pdf_bytes: bytes) -> str:
         return pdf.Root.Metadata.read_bytes().decode("utf-8")
 
 
-def brief_for(ws_root: Path, yaml_text: str, slug: str = "coevorden") -> tuple[Brief, Workspace]:
-    path = ws_root / "letters" / "brief.yaml"
-    path.write_text(textwrap.dedent(yaml_text), encoding="utf-8")
-    ws = Workspace(ws_root)
-    return for_gemeente(read_letter(path), ws.profile(slug)), ws
-
-
 # --------------------------------------------------------------------------- five municipalities
 
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, tuple[Brief, bytes]]:
-    ws = Workspace(REPO)
-    letter = read_letter(EXAMPLE)
     out = {}
     for slug in GEMEENTEN:
-        brief = for_gemeente(letter, ws.profile(slug))
-        out[slug] = (brief, render_pdf(brief, ws, strict=True))
+        brief, style = brief_of(EXAMPLE, slug, REPO)
+        out[slug] = (brief, render_pdf(brief, style, strict=True))
     return out
 
 
@@ -229,7 +217,7 @@ def test_logo_is_a_figure_with_the_profile_alt_text(
     brief, pdf_bytes = rendered[slug]
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         figures = [e for e, _ in elements(pdf) if e.S == "/Figure"]
-        assert [str(f.Alt) for f in figures] == [brief.profile.profile.logo.alt]
+        assert [str(f.Alt) for f in figures] == [brief.logo.alt]
 
 
 @pytest.mark.parametrize("slug", GEMEENTEN)
@@ -276,7 +264,7 @@ def test_same_bytes_twice_and_qpdf_finds_no_problem(
     rendered: dict[str, tuple[Brief, bytes]], slug: str, tmp_path: Path
 ) -> None:
     brief, pdf_bytes = rendered[slug]
-    assert render_pdf(brief, Workspace(REPO)) == pdf_bytes
+    assert render_pdf(brief, repo_style(brief.slug)) == pdf_bytes
     target = tmp_path / "brief.pdf"
     target.write_bytes(pdf_bytes)
     result = subprocess.run(["qpdf", "--check", str(target)], capture_output=True, text=True)
@@ -288,10 +276,12 @@ def test_same_bytes_twice_and_qpdf_finds_no_problem(
 
 
 def test_archival_pdfa_carries_the_same_structure(rendered: dict[str, tuple[Brief, bytes]]) -> None:
-    from dtz_letters._pdfa import finalize_pdfa, pdfa_problems
+    from dtz_letters._pdfpost.pdfa import finalize_pdfa, pdfa_problems
 
     brief, published = rendered["coevorden"]
-    archival = render_pdf(brief, Workspace(REPO), variant="pdf/a-2a", strict=True)
+    archival = render_pdf(
+        brief, brief_of(EXAMPLE, brief.slug, REPO)[1], variant="pdf/a-2a", strict=True
+    )
     assert check_pdf_accessibility(archival) == []
     assert headings(archival) == headings(published)
     metadata = xmp(archival)
@@ -308,7 +298,7 @@ def test_archival_pdfa_carries_the_same_structure(rendered: dict[str, tuple[Brie
 
 
 def test_markdown_tables_lists_and_headings_are_accessible(workspace: Path) -> None:
-    brief, ws = brief_for(
+    brief, style = brief_for(
         workspace,
         """
         onderwerp: Structuur
@@ -331,7 +321,7 @@ def test_markdown_tables_lists_and_headings_are_accessible(workspace: Path) -> N
               | Huur | 1.200 |
         """,
     )
-    pdf_bytes = render_pdf(brief, ws, strict=True)
+    pdf_bytes = render_pdf(brief, style, strict=True)
     assert check_pdf_accessibility(pdf_bytes) == []
     # Markdown "#" under the subject (no section heading) is an H2, "###" then an H3.
     assert headings(pdf_bytes) == [

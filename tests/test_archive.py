@@ -20,20 +20,15 @@ import pygfried
 import pytest
 from lxml import etree
 
-from dtz_letters._archive import (
-    REGISTER,
-    check_name,
-    identificatie_for,
-    list_archive,
-    render_archival_pdf,
-)
-from dtz_letters._compose import for_gemeente
-from dtz_letters._load import read_letter
-from dtz_letters._mdto import NS, schema_errors
-from dtz_letters._pdfa import PUID_PDFA_2A, finalize_pdfa, pdfa_problems
-from dtz_letters._verify import verify_archive
-from dtz_letters._workspace import Workspace
+from dtz_letters import list_archive
+from dtz_letters import verify as verify_archive
+from dtz_letters._archive.mdto import NS, schema_errors
+from dtz_letters._archive.names import check_name, identificatie_for
+from dtz_letters._archive.register import REGISTER
+from dtz_letters._archive.store import render_archival_pdf
+from dtz_letters._pdfpost.pdfa import PUID_PDFA_2A, finalize_pdfa, pdfa_problems
 from dtz_letters.cli import main
+from tests.helpers import brief_of
 
 REPO = Path(__file__).resolve().parents[1]
 OFFICIAL_XSD = REPO.parent / "shared" / "mdto" / "MDTO-XML1.0.1.xsd"
@@ -90,8 +85,9 @@ def make_workspace(root: Path) -> Path:
     (root / "letters").mkdir()
     profile = root / "templates" / "coevorden" / "profile.yaml"
     # The real profile marks its archief settings unknown; this test workspace fills them in.
-    text = re.sub(r"^archief:\n(?:[ #].*\n)*", ARCHIEF.lstrip("\n"), profile.read_text("utf-8"),
-                  flags=re.M)
+    text = re.sub(
+        r"^archief:\n(?:[ #].*\n)*", ARCHIEF.lstrip("\n"), profile.read_text("utf-8"), flags=re.M
+    )
     assert "waardering: V" in text
     profile.write_text(text, encoding="utf-8")
     (root / "letters" / "rib-archief.yaml").write_text(LETTER, encoding="utf-8")
@@ -109,8 +105,9 @@ def files_of(root: Path) -> list[str]:
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
     """Every archived file's bytes and modification time, and the register's bytes."""
-    snap = {rel: ((root / rel).read_bytes(), (root / rel).stat().st_mtime_ns)
-            for rel in files_of(root)}
+    snap = {
+        rel: ((root / rel).read_bytes(), (root / rel).stat().st_mtime_ns) for rel in files_of(root)
+    }
     snap[REGISTER] = ((root / REGISTER).read_bytes(), 0)
     return snap
 
@@ -162,7 +159,12 @@ def test_register_has_one_row_per_file(archived: Path) -> None:
     assert [r[0] for r in rows] == V1_FILES
     for path, ident, gemeente, date, subject, reference, sha, version in rows:
         assert (ident, gemeente, date, subject, reference, version) == (
-            IDENT, "coevorden", "2025-03-20", "Testbrief voor het archief", "Z/2025/0123", 1
+            IDENT,
+            "coevorden",
+            "2025-03-20",
+            "Testbrief voor het archief",
+            "Z/2025/0123",
+            1,
         )
         assert sha == hashlib.sha256((archived / path).read_bytes()).hexdigest()
 
@@ -193,7 +195,8 @@ def test_informatieobject_records_the_letter(archived: Path) -> None:
 
     assert text("m:identificatie/m:identificatieKenmerk") == [IDENT, "Z/2025/0123"]
     assert text("m:identificatie/m:identificatieBron") == [
-        "dtz-letters", "zaaksysteem gemeente Coevorden"
+        "dtz-letters",
+        "zaaksysteem gemeente Coevorden",
     ]
     assert text("m:naam") == ["Testbrief voor het archief"]
     assert text("m:aggregatieniveau/m:begripLabel") == ["Archiefstuk"]
@@ -208,14 +211,19 @@ def test_informatieobject_records_the_letter(archived: Path) -> None:
     ]
     assert text("m:beperkingGebruik/m:beperkingGebruikType/m:begripLabel") == ["Openbaar"]
     assert text("m:heeftRepresentatie/m:verwijzingNaam") == [
-        f"{IDENT}.pdf", f"{IDENT}-brief.yaml", f"{IDENT}-profiel.yaml"
+        f"{IDENT}.pdf",
+        f"{IDENT}-brief.yaml",
+        f"{IDENT}-profiel.yaml",
     ]
 
 
 @pytest.mark.parametrize(
     ("name", "puid"),
-    [(f"{IDENT}.pdf", "fmt/476"), (f"{IDENT}-brief.yaml", "fmt/818"),
-     (f"{IDENT}-profiel.yaml", "fmt/818")],
+    [
+        (f"{IDENT}.pdf", "fmt/476"),
+        (f"{IDENT}-brief.yaml", "fmt/818"),
+        (f"{IDENT}-profiel.yaml", "fmt/818"),
+    ],
 )
 def test_bestand_sidecar_describes_its_file(archived: Path, name: str, puid: str) -> None:
     data = (archived / FOLDER / name).read_bytes()
@@ -286,11 +294,9 @@ def test_finalize_refuses_a_pdf_that_is_not_pdfa() -> None:
 
 
 def test_archival_pdf_is_byte_identical_on_every_render(archived: Path, ws: Path) -> None:
-    workspace = Workspace(ws)
-    brief = for_gemeente(read_letter(ws / "letters" / "rib-archief.yaml"),
-                         workspace.profile("coevorden"))
-    first = render_archival_pdf(brief, workspace)
-    assert render_archival_pdf(brief, workspace) == first
+    brief, style = brief_of(ws / "letters" / "rib-archief.yaml", "coevorden", ws)
+    first = render_archival_pdf(brief, style)
+    assert render_archival_pdf(brief, style) == first
     assert (archived / FOLDER / f"{IDENT}.pdf").read_bytes() == first
 
 
@@ -308,9 +314,7 @@ def test_archiving_again_unchanged_changes_nothing(
     assert snapshot(archive_copy) == before
 
 
-def test_changed_content_is_refused(
-    archive_copy: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_changed_content_is_refused(archive_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(archive_copy)
     letter = archive_copy.parents[1] / "letters" / "rib-archief.yaml"
     letter.write_text(LETTER.replace("te testen", "opnieuw te testen"), encoding="utf-8")
@@ -345,7 +349,8 @@ def test_new_version_is_stored_beside_the_old(
     v2 = etree.parse(str(archive_copy / FOLDER / f"{IDENT}-v2.mdto.xml"))
     assert v2.xpath(
         "//m:gerelateerdInformatieobjectVerwijzing/m:verwijzingIdentificatie/"
-        "m:identificatieKenmerk/text()", namespaces=M
+        "m:identificatieKenmerk/text()",
+        namespaces=M,
     ) == [IDENT]
     assert [r.version for r in list_archive(archive_copy)] == [1, 2]
     assert verify_archive(archive_copy).problems == []
@@ -357,12 +362,18 @@ def test_new_version_is_stored_beside_the_old(
 def test_concurrent_runs_keep_the_register_whole(archived: Path, tmp_path: Path) -> None:
     ws = make_workspace(tmp_path / "ws")
     a, b = ws / "letters" / "rib-archief.yaml", ws / "letters" / "rib-tweede.yaml"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p),
+    }
     runs = [
         subprocess.Popen(
             [sys.executable, "-m", "dtz_letters", "archive", str(x), str(y)],
-            cwd=ws, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=ws,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for x, y in ((a, b), (b, a))
     ]
@@ -389,10 +400,14 @@ def test_concurrent_runs_keep_the_register_whole(archived: Path, tmp_path: Path)
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("status: definitief", "status: concept"),
-         "the letter is a concept (status: concept); only a definitief letter is archived."),
-        (("datum: 2025-03-20", "datum: {onbekend: nog niet verzonden}"),
-         "the letter still has unknown facts, so it is a concept and is not archived."),
+        (
+            ("status: definitief", "status: concept"),
+            "the letter is a concept (status: concept); only a definitief letter is archived.",
+        ),
+        (
+            ("datum: 2025-03-20", "datum: {onbekend: nog niet verzonden}"),
+            "the letter still has unknown facts, so it is a concept and is not archived.",
+        ),
     ],
 )
 def test_concept_letters_are_refused(
@@ -417,13 +432,13 @@ def test_profile_without_archief_is_refused(
     (workspace / "letters" / "rib-archief.yaml").write_text(LETTER, encoding="utf-8")
     code, _out, err = run_cli(capsys, "archive", workspace / "letters" / "rib-archief.yaml")
     assert code == 1
-    assert "templates/coevorden/profile.yaml: archief: the profile of coevorden has no " \
-           "archief settings;" in err
+    assert (
+        "templates/coevorden/profile.yaml: archief: the profile of coevorden has no "
+        "archief settings;" in err
+    )
 
 
-def test_unknown_waardering_is_refused(
-    workspace: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_unknown_waardering_is_refused(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # The real profiles mark the waardering unknown, on purpose.
     profile = workspace / "templates" / "coevorden" / "profile.yaml"
     lines = profile.read_text(encoding="utf-8").splitlines()
@@ -441,8 +456,9 @@ def test_unknown_waardering_is_refused(
 def make_workspace_in(root: Path) -> None:
     profile = root / "templates" / "coevorden" / "profile.yaml"
     # The real profile marks its archief settings unknown; this test workspace fills them in.
-    text = re.sub(r"^archief:\n(?:[ #].*\n)*", ARCHIEF.lstrip("\n"), profile.read_text("utf-8"),
-                  flags=re.M)
+    text = re.sub(
+        r"^archief:\n(?:[ #].*\n)*", ARCHIEF.lstrip("\n"), profile.read_text("utf-8"), flags=re.M
+    )
     assert "waardering: V" in text
     profile.write_text(text, encoding="utf-8")
 
@@ -474,8 +490,19 @@ def test_archive_list_filters(archived: Path, capsys: pytest.CaptureFixture[str]
     for option in (("--gemeente", "emmen"), ("--year", "2024"), ("--search", "geen treffer")):
         code, out, _ = run_cli(capsys, "archive", "list", "--archive", archived, *option)
         assert (code, out.splitlines()[-1]) == (0, "0 archived letter version(s)")
-    code, out, _ = run_cli(capsys, "archive", "list", "--archive", archived,
-                           "--search", "testbrief", "--year", "2025", "--gemeente", "coevorden")
+    code, out, _ = run_cli(
+        capsys,
+        "archive",
+        "list",
+        "--archive",
+        archived,
+        "--search",
+        "testbrief",
+        "--year",
+        "2025",
+        "--gemeente",
+        "coevorden",
+    )
     assert out.splitlines()[-1] == "1 archived letter version(s)"
 
 
@@ -511,23 +538,35 @@ def _stray_file(root: Path) -> None:
 @pytest.mark.parametrize(
     ("tamper", "expected"),
     [
-        (_flip_byte, [
-            f"{FOLDER}/{IDENT}.pdf: the SHA-256 checksum is ",
-            f"{FOLDER}/{IDENT}.pdf.bestand.mdto.xml: the sidecar's checksum ",
-        ]),
-        (_delete_sidecar, [
-            f"{FOLDER}/{IDENT}.pdf.bestand.mdto.xml: the file is in the register but missing "
-            "from the archive.",
-            f"{FOLDER}/{IDENT}.pdf: the file has no bestand sidecar.",
-        ]),
-        (_edit_row, [
-            f"{FOLDER}/{IDENT}.pdf: the register gives the subject 'Andere brief', the "
-            "informatieobject 'Testbrief voor het archief'.",
-        ]),
-        (_stray_file, [
-            f"{FOLDER}/extra.txt: the file is not in the register (a stray file, or a write "
-            "that never finished).",
-        ]),
+        (
+            _flip_byte,
+            [
+                f"{FOLDER}/{IDENT}.pdf: the SHA-256 checksum is ",
+                f"{FOLDER}/{IDENT}.pdf.bestand.mdto.xml: the sidecar's checksum ",
+            ],
+        ),
+        (
+            _delete_sidecar,
+            [
+                f"{FOLDER}/{IDENT}.pdf.bestand.mdto.xml: the file is in the register but missing "
+                "from the archive.",
+                f"{FOLDER}/{IDENT}.pdf: the file has no bestand sidecar.",
+            ],
+        ),
+        (
+            _edit_row,
+            [
+                f"{FOLDER}/{IDENT}.pdf: the register gives the subject 'Andere brief', the "
+                "informatieobject 'Testbrief voor het archief'.",
+            ],
+        ),
+        (
+            _stray_file,
+            [
+                f"{FOLDER}/extra.txt: the file is not in the register (a stray file, or a write "
+                "that never finished).",
+            ],
+        ),
     ],
     ids=["flipped-byte", "deleted-sidecar", "edited-row", "stray-file"],
 )
@@ -567,21 +606,22 @@ def test_verify_sees_a_pdf_that_siegfried_does_not_identify_as_recorded(
 ) -> None:
     # WeasyPrint's own PDF/A-2a, without our post-processing (which stores the XMP stream
     # uncompressed): it claims PDF/A-2a in a compressed XMP stream, and siegfried sees PDF 1.7.
-    from dtz_letters import _pdf
-    from dtz_letters._pdf import render_pdf
+    from dtz_letters._render import pdf
 
-    monkeypatch.setattr(_pdf, "make_accessible", lambda pdf: (pdf, []))
-    workspace = Workspace(ws)
-    brief = for_gemeente(read_letter(ws / "letters" / "rib-archief.yaml"),
-                         workspace.profile("coevorden"))
+    monkeypatch.setattr(pdf, "make_accessible", lambda data: (data, []))
+    brief, style = brief_of(ws / "letters" / "rib-archief.yaml", "coevorden", ws)
     (archive_copy / FOLDER / f"{IDENT}.pdf").write_bytes(
-        render_pdf(brief, workspace, variant="pdf/a-2a")
+        pdf.render_pdf(brief, style, variant="pdf/a-2a")
     )
     problems = verify_archive(archive_copy).problems
-    assert f"{FOLDER}/{IDENT}.pdf: siegfried identifies fmt/276, the sidecar records fmt/476." \
+    assert (
+        f"{FOLDER}/{IDENT}.pdf: siegfried identifies fmt/276, the sidecar records fmt/476."
         in problems
-    assert f"{FOLDER}/{IDENT}.pdf: not a proper PDF/A-2a: its XMP metadata stream is " \
+    )
+    assert (
+        f"{FOLDER}/{IDENT}.pdf: not a proper PDF/A-2a: its XMP metadata stream is "
         "compressed (format tools cannot read it)." in problems
+    )
 
 
 def test_verify_runs_the_accessibility_check(archive_copy: Path) -> None:

@@ -42,7 +42,7 @@ def test_coevorden_passages_only_in_coevorden(slug: str) -> None:
 @pytest.mark.parametrize("slug", SLUGS)
 def test_signed_by_own_college(slug: str) -> None:
     brief = compose(EXAMPLE, slug)
-    naam = brief.profile.profile.naam
+    naam = brief.gemeente
     assert brief.college.lower().rstrip(",") == (
         f"het college van burgemeester en wethouders van {naam}".lower()
     )

@@ -16,13 +16,12 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from dtz_letters._compose import Brief, for_gemeente
-from dtz_letters._document import Heading, Paragraph, plain
-from dtz_letters._docx import render_docx
-from dtz_letters._load import read_letter
-from dtz_letters._workspace import Workspace
+from dtz_letters import Brief, HouseStyle, Workspace
+from dtz_letters._compose.document import Heading, Paragraph, plain
+from dtz_letters._render.docx import render_docx
 from dtz_letters.errors import RenderError, TemplateError
 from tests.conftest import EXAMPLE, REPO
+from tests.helpers import brief_for, brief_of
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -90,11 +89,7 @@ ondertekenaars:
 # --------------------------------------------------------------------------- helpers
 
 
-def make_brief(root: Path, text: str, slug: str = "coevorden") -> tuple[Brief, Workspace]:
-    path = root / "letters" / "brief.yaml"
-    path.write_text(text, encoding="utf-8")
-    ws = Workspace.find(root)
-    return for_gemeente(read_letter(path), ws.profile(slug)), ws
+REPO_STYLE: HouseStyle = Workspace(REPO).house_style("coevorden")
 
 
 def open_docx(data: bytes) -> Any:
@@ -159,9 +154,8 @@ def styled(doc: Any, style: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def example() -> tuple[Brief, bytes]:
-    ws = Workspace.find(REPO)
-    brief = for_gemeente(read_letter(EXAMPLE), ws.profile("coevorden"))
-    return brief, render_docx(brief, ws)
+    brief, style = brief_of(EXAMPLE, "coevorden", REPO)
+    return brief, render_docx(brief, style)
 
 
 # --------------------------------------------------------------------------- the example
@@ -209,7 +203,7 @@ def test_first_page_header_has_logo_with_alt_text(example: tuple[Brief, bytes]) 
     assert [d.get("descr") for d in doc_prs] == ["Logo gemeente Coevorden"]
     (blip,) = header._element.xpath(".//a:blip")
     image = header.part.related_parts[blip.get(qn("r:embed"))]
-    logo = brief.profile.folder / brief.profile.profile.logo.bestand
+    logo = REPO_STYLE.gemeente / brief.logo.bestand
     assert image.blob == logo.read_bytes()
     text = "\n".join(p.text for t in header.tables for c in t._cells for p in c.paragraphs)
     for line in brief.sender_lines:
@@ -270,7 +264,7 @@ def test_signature_block_is_kept_together(example: tuple[Brief, bytes]) -> None:
 
 def test_render_is_byte_identical(example: tuple[Brief, bytes]) -> None:
     brief, data = example
-    again = render_docx(brief, Workspace.find(REPO))
+    again = render_docx(brief, REPO_STYLE)
     assert again == data
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = z.namelist()
@@ -279,12 +273,12 @@ def test_render_is_byte_identical(example: tuple[Brief, bytes]) -> None:
 
 
 def test_template_is_reproducible_and_current() -> None:
-    from dtz_letters._docx_template import build
+    from dtz_letters._tools.docx_template import build
 
     built = build()
     assert built == build()
     assert (REPO / "templates" / "base" / "letter.docx").read_bytes() == built, (
-        "templates/base/letter.docx is out of date: run python -m dtz_letters._docx_template"
+        "templates/base/letter.docx is out of date: run python -m dtz_letters._tools.docx_template"
     )
 
 
@@ -292,8 +286,8 @@ def test_template_is_reproducible_and_current() -> None:
 
 
 def test_each_numbered_list_restarts(workspace: Path) -> None:
-    brief, ws = make_brief(workspace, LISTS_LETTER)
-    data = render_docx(brief, ws)
+    brief, style = brief_for(workspace, LISTS_LETTER)
+    data = render_docx(brief, style)
     doc = open_docx(data)
     numbering = doc.part.numbering_part.element
     lists: list[tuple[int, list[str]]] = []
@@ -324,8 +318,8 @@ def test_each_numbered_list_restarts(workspace: Path) -> None:
 
 
 def test_links_tables_and_emphasis(workspace: Path) -> None:
-    brief, ws = make_brief(workspace, LISTS_LETTER)
-    doc = open_docx(render_docx(brief, ws))
+    brief, style = brief_for(workspace, LISTS_LETTER)
+    doc = open_docx(render_docx(brief, style))
     links = doc.element.body.xpath(".//w:hyperlink")
     assert len(links) == 1
     rel = doc.part.rels[links[0].get(qn("r:id"))]
@@ -341,10 +335,10 @@ def test_links_tables_and_emphasis(workspace: Path) -> None:
 
 
 def test_letter_text_comes_out_literally(workspace: Path) -> None:
-    brief, ws = make_brief(workspace, nasty_letter())
+    brief, style = brief_for(workspace, nasty_letter())
     literal = "{{ 7*7 }}"
     assert brief.onderwerp == f"Onderwerp {NASTY} {literal}"  # the sandbox kept it literal
-    data = render_docx(brief, ws)
+    data = render_docx(brief, style)
     doc = open_docx(data)
     texts = body_texts(doc)
     assert words("\n".join(texts)) == words(brief.text())
@@ -370,7 +364,7 @@ def test_letter_text_comes_out_literally(workspace: Path) -> None:
 def test_forbidden_control_character_is_refused(example: tuple[Brief, bytes]) -> None:
     brief = dataclasses.replace(example[0], onderwerp="Bel\x07hier")
     with pytest.raises(RenderError, match=r"U\+0007 in the letter text"):
-        render_docx(brief, Workspace.find(REPO))
+        render_docx(brief, REPO_STYLE)
 
 
 @pytest.mark.parametrize(
@@ -384,18 +378,18 @@ def test_forbidden_control_character_is_refused(example: tuple[Brief, bytes]) ->
 def test_municipality_template_is_used_and_checked(
     workspace: Path, paragraph: str, message: str
 ) -> None:
-    brief, ws = make_brief(workspace, LISTS_LETTER)
+    brief, style = brief_for(workspace, LISTS_LETTER)
     template = docx.Document(str(workspace / "templates" / "base" / "letter.docx"))
     template.add_paragraph(paragraph)
     template.save(str(workspace / "templates" / "coevorden" / "letter.docx"))
     with pytest.raises(TemplateError, match=message):
-        render_docx(brief, ws)
+        render_docx(brief, style)
 
 
 def test_definitive_letter_has_no_concept_mark_and_its_own_date(workspace: Path) -> None:
-    brief, ws = make_brief(workspace, LISTS_LETTER)
+    brief, style = brief_for(workspace, LISTS_LETTER)
     assert not brief.concept
-    data = render_docx(brief, ws)
+    data = render_docx(brief, style)
     assert "CONCEPT" not in all_xml(data)
     props = core_properties(data)
     assert props["dcterms:created"] == "2025-03-20T00:00:00Z"

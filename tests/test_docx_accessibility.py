@@ -67,7 +67,7 @@ def test_logo_has_alternative_text(rendered: tuple[str, bytes]) -> None:
     brief = compose(EXAMPLE, slug)
     header = docx.Document(io.BytesIO(data)).sections[0].first_page_header
     descr = [d.get("descr") for d in header._element.xpath(".//wp:docPr")]
-    assert descr == [brief.profile.profile.logo.alt]
+    assert descr == [brief.logo.alt]
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -76,7 +76,7 @@ def test_tables_repeat_their_header_row_and_lists_use_list_styles(
 ) -> None:
     letter = workspace / "letters" / "tabel.yaml"
     letter.write_text(TABLE_LETTER, encoding="utf-8")
-    doc = docx.Document(io.BytesIO(render(letter, slug, "docx", workspace)))
+    doc = docx.Document(io.BytesIO(render(letter, slug, "docx", workspace=workspace)))
     tables = [t for t in doc.tables if t.rows and t.rows[0].cells[0].text == "Onderdeel"]
     assert len(tables) == 1
     assert tables[0]._tbl.xpath("./w:tr[1]/w:trPr/w:tblHeader")

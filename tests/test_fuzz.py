@@ -54,6 +54,7 @@ BODY_TEXT = st.text(
     st.characters(categories=("L", "M", "N", "Zs", "Cc")), min_size=1, max_size=40
 ).filter(lambda t: not _JINJA.search(after_control_rule(t)))
 
+
 @st.composite
 def letters(draw: st.DrawFn) -> dict[str, Any]:
     def maybe(strategy: st.SearchStrategy[str]) -> str | None:
@@ -131,9 +132,9 @@ def test_any_text_gives_a_clear_error_or_valid_files_with_that_text(
     path = workspace / "letters" / "fuzz.yaml"
     path.write_text(yaml.safe_dump(letter, allow_unicode=True), encoding="utf-8")
     try:
-        brief = compose(path, "coevorden", workspace)
-        docx_data = render(path, "coevorden", "docx", workspace)
-        pdf_data = render(path, "coevorden", "pdf", workspace)
+        brief = compose(path, "coevorden", workspace=workspace)
+        docx_data = render(path, "coevorden", "docx", workspace=workspace)
+        pdf_data = render(path, "coevorden", "pdf", workspace=workspace)
     except InputError as exc:
         # Text that is empty once invisible characters are gone: located, in words.
         assert all(p.line >= 1 and p.field and p.message for p in exc.problems), exc

@@ -85,8 +85,10 @@ CORPUS: dict[str, tuple[str | bytes, list[str]]] = {
     ),
     "two documents": (
         GOOD + "---\nonderwerp: Nog een\n",
-        ["6:1: invalid YAML: but found another document (expected a single document in the "
-         "stream)"],
+        [
+            "6:1: invalid YAML: but found another document (expected a single document in the "
+            "stream)"
+        ],
     ),
     "key longer than 1024 characters": (
         GOOD + "x" * 2000 + ": 1\n",
@@ -150,8 +152,10 @@ CORPUS: dict[str, tuple[str | bytes, list[str]]] = {
     ),
     "gemeente in capitals": (
         GOOD.replace("[coevorden]", "[Coevorden]"),
-        ["3:13: gemeenten[1]: must be a gemeente slug: lower-case letters, digits and hyphens "
-         "(borger-odoorn)"],
+        [
+            "3:13: gemeenten[1]: must be a gemeente slug: lower-case letters, digits and hyphens "
+            "(borger-odoorn)"
+        ],
     ),
     "e-mail without @": (
         GOOD + "contact: {naam: A. de Vries, email: griffie.coevorden.nl}\n",
@@ -163,8 +167,10 @@ CORPUS: dict[str, tuple[str | bytes, list[str]]] = {
     "list as key": (GOOD + "? [a, b]\n: x\n", ["6:3: a key must be a plain word"]),
     "letter key under per_gemeente": (
         GOOD + "per_gemeente:\n  coevorden:\n    onderwerp: Anders\n",
-        ["8:5: per_gemeente.coevorden.onderwerp: unknown key (allowed: datum, kenmerk, "
-         "uw_kenmerk, contact, aanhef, ondertekenaars)"],
+        [
+            "8:5: per_gemeente.coevorden.onderwerp: unknown key (allowed: datum, kenmerk, "
+            "uw_kenmerk, contact, aanhef, ondertekenaars)"
+        ],
     ),
     # empty or whitespace-only required text
     "subject of spaces, tab and newline": (
@@ -209,7 +215,8 @@ CORPUS: dict[str, tuple[str | bytes, list[str]]] = {
     ),
     "empty file": ("", ["1:1: the file must be a mapping of keys and values"]),
     "only spaces and newlines": (
-        " \n\n   \n", ["1:1: the file must be a mapping of keys and values"]
+        " \n\n   \n",
+        ["1:1: the file must be a mapping of keys and values"],
     ),
     "only a comment": ("# nog niets\n", ["1:1: the file must be a mapping of keys and values"]),
     # files that are not UTF-8
@@ -227,8 +234,10 @@ CORPUS: dict[str, tuple[str | bytes, list[str]]] = {
     ),
     "escaped lone surrogate": (
         GOOD.replace("onderwerp: Test", 'onderwerp: "Test \\ud83d"'),
-        ["1:12: onderwerp: the escape \\ud83d is half of a UTF-16 pair, not a character; "
-         "write the character itself"],
+        [
+            "1:12: onderwerp: the escape \\ud83d is half of a UTF-16 pair, not a character; "
+            "write the character itself"
+        ],
     ),
     # tags: nothing but plain data
     "python/name": (
@@ -251,8 +260,10 @@ CORPUS: dict[str, tuple[str | bytes, list[str]]] = {
         GOOD + "aan: !!binary aGFsbG8=\n",
         ["6:6: aan: the tag 'tag:yaml.org,2002:binary' is not allowed"],
     ),
-    "local tag": (GOOD + "aan: !include /etc/passwd\n",
-                  ["6:6: aan: the tag '!include' is not allowed"]),
+    "local tag": (
+        GOOD + "aan: !include /etc/passwd\n",
+        ["6:6: aan: the tag '!include' is not allowed"],
+    ),
     "merge key": (
         "basis: &b {onderwerp: Test}\n<<: *b\n",
         ["2:1: merge keys (<<) are not supported; write the values out"],
@@ -329,14 +340,16 @@ def test_huge_input_is_refused_quickly_with_its_limit(workspace: Path, case: str
 @pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux /proc")
 def test_huge_inputs_stay_in_bounded_memory(workspace: Path) -> None:
     """All of them loaded in one fresh process: its peak memory grows by little."""
-    paths = [write(workspace, content, f"huge-{n}.yaml") for n, (content, _, _) in
-             enumerate(HUGE.values())]
+    paths = [
+        write(workspace, content, f"huge-{n}.yaml")
+        for n, (content, _, _) in enumerate(HUGE.values())
+    ]
     # VmHWM, the peak resident memory of this process (ru_maxrss would carry the peak of
     # the pytest process that forked it across exec).
     script = (
         "import re, sys\n"
         "from pathlib import Path\n"
-        "import dtz_letters._load\n"
+        "import dtz_letters._input.load\n"
         "from dtz_letters import LetterError, load_letter\n"
         "def peak():\n"
         "    status = Path('/proc/self/status').read_text()\n"
@@ -353,7 +366,10 @@ def test_huge_inputs_stay_in_bounded_memory(workspace: Path) -> None:
     )
     result = subprocess.run(
         [sys.executable, "-c", script, *map(str, paths)],
-        capture_output=True, text=True, check=True, cwd=workspace,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=workspace,
     )
     grown_kib = int(result.stdout)
     assert 0 < grown_kib < 100 * 1024, f"peak memory grew by {grown_kib // 1024} MiB"
@@ -372,15 +388,17 @@ def test_bom_crlf_and_control_characters_are_accepted(workspace: Path) -> None:
     assert [str(w) for w in loaded.source.warnings] == [
         f"{path}:7:13: secties[1].tekst: control character U+0007 removed"
     ]
-    assert "\r" not in compose(path, "coevorden", workspace).text()
+    assert "\r" not in compose(path, "coevorden", workspace=workspace).text()
 
 
 # --------------------------------------------------------------------------- text is data
 
 #: Characters that markup languages give a meaning, and markup that would fetch or run
 #: something if it were interpreted. No Markdown-significant characters (* _ ` [ ] # |).
-NASTY = "& < > \" ' <img src=\"file:///etc/passwd\"> <link rel=stylesheet href=x.css> " \
+NASTY = (
+    '& < > " \' <img src="file:///etc/passwd"> <link rel=stylesheet href=x.css> '
     "<style>p{color:red}</style> <script>alert(1)</script>"
+)
 LITERAL = "{{ 7*7 }} {% if 1 %}x{% endif %}"  # Jinja syntax in fields that are never templates
 RAW = "{% raw %}{{ 7*7 }}{% endraw %}"  # the same, in fields that go through the sandbox
 
@@ -395,12 +413,16 @@ def nasty_profile(ws: Path) -> None:
     path = ws / "templates" / "coevorden" / "profile.yaml"
     text = path.read_text(encoding="utf-8")
     for old, new in [
-        ("officiele_naam: gemeente Coevorden",
-         f"officiele_naam: {yaml_quote('gemeente ' + NASTY)}"),
+        (
+            "officiele_naam: gemeente Coevorden",
+            f"officiele_naam: {yaml_quote('gemeente ' + NASTY)}",
+        ),
         ('telefoon: "14 0524"', f"telefoon: {yaml_quote('14 0524 ' + NASTY)}"),
         ("regel: Postbus 2", f"regel: {yaml_quote('Postbus 2 ' + NASTY)}"),
-        ("college: het college van burgemeester en wethouders van Coevorden",
-         f"college: {yaml_quote('het ' + NASTY + ' college')}"),
+        (
+            "college: het college van burgemeester en wethouders van Coevorden",
+            f"college: {yaml_quote('het ' + NASTY + ' college')}",
+        ),
         ("website: https://www.coevorden.nl", "website: \"https://www.coevorden.nl/?a=1&b='2'\""),
     ]:
         assert old in text, old
@@ -489,7 +511,7 @@ def test_markup_and_template_syntax_come_out_literally_everywhere(workspace: Pat
     nasty_profile(workspace)
     text = nasty_letter().replace("secties:\n", "secties:\n" + long_body(8) + "\n")
     path = write(workspace, text)
-    data = {fmt: render(path, "coevorden", fmt, workspace) for fmt in ("docx", "pdf")}
+    data = {fmt: render(path, "coevorden", fmt, workspace=workspace) for fmt in ("docx", "pdf")}
 
     docx_text = normalise("\n".join(docx_body_lines(data["docx"])))
     furniture = normalise(docx_furniture_text(data["docx"]))
@@ -543,9 +565,7 @@ NAMES = [
 
 
 def names_letter() -> str:
-    signers = "".join(
-        f"  - functie: wethouder\n    naam: {name}\n" for name in NAMES
-    )
+    signers = "".join(f"  - functie: wethouder\n    naam: {name}\n" for name in NAMES)
     return f"""\
 onderwerp: Bezoek van {NAMES[0]} en {NAMES[3]}
 datum: 2025-03-20
@@ -571,7 +591,7 @@ def test_names_with_diacritics_are_in_the_house_font(workspace: Path) -> None:
     assert [c for c in text if ord(c) not in cmap] == []
 
     path = write(workspace, names_letter())
-    pdf = render(path, "coevorden", "pdf", workspace)
+    pdf = render(path, "coevorden", "pdf", workspace=workspace)
     extracted = normalise("\n".join(pdf_body_lines(pdf)))
     for name in NAMES:
         assert name in extracted
@@ -584,7 +604,9 @@ def test_names_with_diacritics_are_in_the_house_font(workspace: Path) -> None:
         }
     assert fonts and all(re.fullmatch(r"/[A-Z]{6}\+Open-Sans(-Bold)?(-Italic)?", f) for f in fonts)
     assert "\ufffd" not in extracted
-    lines = normalise("\n".join(docx_body_lines(render(path, "coevorden", "docx", workspace))))
+    lines = normalise(
+        "\n".join(docx_body_lines(render(path, "coevorden", "docx", workspace=workspace)))
+    )
     for name in NAMES:
         assert name in lines
 
@@ -623,10 +645,10 @@ MARGIN_LEFT = MARGIN_RIGHT = 25 * MM
 
 def test_long_words_and_urls_wrap_inside_the_margins(workspace: Path) -> None:
     path = write(workspace, long_letter())
-    docx_text = "".join(docx_body_lines(render(path, "coevorden", "docx", workspace)))
+    docx_text = "".join(docx_body_lines(render(path, "coevorden", "docx", workspace=workspace)))
     # Word wraps long words itself; the DOCX only has to hold them whole.
     assert LONG_WORD in docx_text and LONG_URL in docx_text
-    pdf = render(path, "coevorden", "pdf", workspace)
+    pdf = render(path, "coevorden", "pdf", workspace=workspace)
     assert LONG_WORD in squash("".join(pdf_pages_text(pdf)))
     outside = []
     doc = pdfium.PdfDocument(pdf)
@@ -667,19 +689,17 @@ secties:
 
 def test_right_to_left_text_is_kept_in_the_docx(workspace: Path) -> None:
     path = write(workspace, rtl_letter())
-    lines = docx_body_lines(render(path, "coevorden", "docx", workspace))
+    lines = docx_body_lines(render(path, "coevorden", "docx", workspace=workspace))
     assert f"Arabisch: {RTL['Arabic']}." in lines
     assert f"Hebreeuws: {RTL['Hebrew']}." in lines
 
 
 def test_right_to_left_text_is_in_the_pdf(workspace: Path) -> None:
     path = write(workspace, rtl_letter())
-    text = "\n".join(pdf_pages_text(render(path, "coevorden", "pdf", workspace)))
+    text = "\n".join(pdf_pages_text(render(path, "coevorden", "pdf", workspace=workspace)))
     for phrase in RTL.values():
         # A text extractor may give right-to-left words in visual order.
-        assert any(
-            p in text or p[::-1] in text for p in (phrase, *phrase.split())
-        ), phrase
+        assert any(p in text or p[::-1] in text for p in (phrase, *phrase.split())), phrase
         assert all(word in text or word[::-1] in text for word in phrase.split())
 
 
@@ -705,7 +725,7 @@ def test_emoji_and_other_scripts_render_through_the_fallback_font_or_a_warning(
 def test_emoji_and_other_scripts_are_kept_in_the_docx(workspace: Path) -> None:
     sentence = "Duim 👍, sneeuwpop ☃, pijl →, 中文, Ελληνικά, Кириллица."
     path = write(workspace, GOOD.replace("Een alinea.", f'"{sentence}"'))
-    assert sentence in docx_body_lines(render(path, "coevorden", "docx", workspace))
+    assert sentence in docx_body_lines(render(path, "coevorden", "docx", workspace=workspace))
 
 
 # --------------------------------------------------------------------------- control characters
@@ -754,8 +774,16 @@ def test_control_characters_through_the_whole_pipeline(
     assert document.paragraphs
     check_pdf = subprocess.run(["qpdf", "--check", str(pdf_path)], capture_output=True, text=True)
     assert check_pdf.returncode == 0, check_pdf.stdout + check_pdf.stderr
-    expected = ["Belhier", "Aan de", "raad", "Kopeen", "Regel", "nieuw en [31mrood.", "BijlageA",
-                "Piet Jansen"]
+    expected = [
+        "Belhier",
+        "Aan de",
+        "raad",
+        "Kopeen",
+        "Regel",
+        "nieuw en [31mrood.",
+        "BijlageA",
+        "Piet Jansen",
+    ]
     docx_lines = docx_body_lines(docx_path)
     pdf_text = normalise("\n".join(pdf_body_lines(pdf_path)))
     for piece in expected:
@@ -772,7 +800,7 @@ def test_control_characters_through_the_whole_pipeline(
 
 def test_vertical_tab_in_a_plain_field_is_a_line_break_in_the_pdf(workspace: Path) -> None:
     path = write(workspace, GOOD + "aan: Aan de\x0braad\n")
-    pdf = render(path, "coevorden", "pdf", workspace)
+    pdf = render(path, "coevorden", "pdf", workspace=workspace)
     assert "Aan de\nraad" in "\n".join(pdf_body_lines(pdf))
 
 
@@ -834,7 +862,7 @@ def test_attachment_paths_cannot_leave_the_workspace(
     ]
     # The public API refuses them as well, before anything is rendered.
     with pytest.raises(LetterError) as info:
-        compose(path, "coevorden", workspace)
+        compose(path, "coevorden", workspace=workspace)
     assert [str(p) for p in info.value.problems] == err
 
 
@@ -845,8 +873,10 @@ def test_attachment_paths_cannot_leave_the_workspace(
         ("/etc/passwd", "'/etc/passwd' is an absolute path; put the logo in coevorden/"),
         ("../emmen/logo.png", "'../emmen/logo.png' points outside the folder coevorden/"),
         ("uit.png", "'uit.png' points outside the folder coevorden/"),
-        ("http://127.0.0.1:9/logo.png", "'http://127.0.0.1:9/logo.png' does not exist in "
-         "coevorden/"),
+        (
+            "http://127.0.0.1:9/logo.png",
+            "'http://127.0.0.1:9/logo.png' does not exist in coevorden/",
+        ),
     ],
     ids=["dotdot", "absolute", "other-gemeente", "symlink-out", "url"],
 )
@@ -896,7 +926,7 @@ class _Spy:
 def spy(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[_Spy]]:
     import sys as _sys
 
-    from dtz_letters import _pdf
+    from dtz_letters._render import pdf as _pdf
 
     if not _Spy.hooked:  # an audit hook cannot be removed: one for the whole session
         _sys.addaudithook(_Spy.audit)
@@ -909,14 +939,12 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[_Spy]]:
 
     monkeypatch.setattr(_pdf.AssetFetcher, "fetch", fetch)
     # Parsed stylesheets and fonts are cached per process: fetch them again, through the spy.
-    _pdf._parse_stylesheets.cache_clear()
-    _pdf._font_config.cache_clear()
+    _pdf.clear_caches()
     gc.collect()  # old font configurations delete their temporary folders now, not later
     _Spy.urls, _Spy.opened, _Spy.network, _Spy.made = [], [], [], []
     yield _Spy
     _Spy.active = False
-    _pdf._parse_stylesheets.cache_clear()
-    _pdf._font_config.cache_clear()
+    _pdf.clear_caches()
 
 
 @pytest.fixture
@@ -983,8 +1011,9 @@ def test_rendering_reads_no_file_outside_and_contacts_no_address(
     profile = workspace / "templates" / "coevorden" / "profile.yaml"
     text = profile.read_text(encoding="utf-8")
     profile.write_text(
-        text.replace("website: https://www.coevorden.nl",
-                     f"website: {base.replace('http', 'https')}/website"),
+        text.replace(
+            "website: https://www.coevorden.nl", f"website: {base.replace('http', 'https')}/website"
+        ),
         encoding="utf-8",
     )
     good = write(workspace, hostile_links_letter(base), "links.yaml")
@@ -998,16 +1027,20 @@ def test_rendering_reads_no_file_outside_and_contacts_no_address(
     )
     out = workspace / "output"
     # Warm up: the first render imports modules and reads the system's MIME types.
-    assert main(["render", str(write(workspace, GOOD, "warm.yaml")), "--out", str(out),
-                 "--jobs", "1"]) == 0
+    assert (
+        main(["render", str(write(workspace, GOOD, "warm.yaml")), "--out", str(out), "--jobs", "1"])
+        == 0
+    )
     capsys.readouterr()
     spy.active = True
     code = main(["render", str(good), str(bad), "--out", str(out), "--jobs", "1"])
     spy.active = False
     err = capsys.readouterr().err
     assert code == 1  # the letter with the attachments outside fails, the other renders
-    assert f"{bad}:8:14: bijlagen[1].bestand: '{base}/a.pdf' is a URL; give the path of a file " \
+    assert (
+        f"{bad}:8:14: bijlagen[1].bestand: '{base}/a.pdf' is a URL; give the path of a file "
         "in the workspace" in err
+    )
     assert (out / "coevorden" / "links.pdf").is_file()
     assert not (out / "coevorden" / "bijlagen.pdf").exists()
 
@@ -1017,8 +1050,8 @@ def test_rendering_reads_no_file_outside_and_contacts_no_address(
     assert spy.urls, "the spy saw no fetch: is it still wired to the renderer?"
     for url in spy.urls:
         assert url.startswith("data:") or (
-            url.startswith("file://") and Path(url.removeprefix("file://")).resolve()
-            .is_relative_to(templates)
+            url.startswith("file://")
+            and Path(url.removeprefix("file://")).resolve().is_relative_to(templates)
         ), url
     # Files read: the workspace's, the program's own (python-docx opens the blank document it
     # ships), and temporary files the render wrote itself (WeasyPrint hands fonts to
@@ -1029,8 +1062,7 @@ def test_rendering_reads_no_file_outside_and_contacts_no_address(
     outside = [
         path
         for path, _ in spy.opened
-        if path not in written
-        and not any(Path(path).resolve().is_relative_to(a) for a in allowed)
+        if path not in written and not any(Path(path).resolve().is_relative_to(a) for a in allowed)
     ]
     assert outside == []
     assert any(p.endswith("links.yaml") for p, _ in spy.opened)  # the spy does see opens

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from dtz_letters._archive import LOCK, PENDING, REGISTER
+from dtz_letters._archive.journal import PENDING
+from dtz_letters._archive.register import LOCK, REGISTER
 from dtz_letters.cli import main
 from tests.test_archive import FOLDER, IDENT, V1_FILES, make_workspace
 
@@ -202,9 +203,20 @@ def test_kill_at_a_point_of_the_store(
     ws, archive = workspace_with(earlier, tmp_path / "ws")
     before = snapshot(archive, next(iter(rows_of(archive))))
     run = subprocess.run(
-        [sys.executable, "-c", KILLER, kind, str(n), "archive",
-         str(ws / "letters" / "rib-archief.yaml")],
-        cwd=ws, env=env(), capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-c",
+            KILLER,
+            kind,
+            str(n),
+            "archive",
+            str(ws / "letters" / "rib-archief.yaml"),
+        ],
+        cwd=ws,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert run.returncode == -signal.SIGKILL, run.stdout + run.stderr
     state = assert_whole_or_absent(archive, capsys, before)
@@ -219,7 +231,11 @@ def run_time(earlier: Path, tmp_path_factory: pytest.TempPathFactory) -> float:
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "dtz_letters", "archive", str(ws / "letters" / "rib-archief.yaml")],
-        cwd=ws, env=env(), capture_output=True, check=True, timeout=120,
+        cwd=ws,
+        env=env(),
+        capture_output=True,
+        check=True,
+        timeout=120,
     )
     return time.perf_counter() - start
 
@@ -236,7 +252,10 @@ def test_kill_at_a_moment_of_the_run(
     before = snapshot(archive, next(iter(rows_of(archive))))
     process = subprocess.Popen(
         [sys.executable, "-m", "dtz_letters", "archive", str(ws / "letters" / "rib-archief.yaml")],
-        cwd=ws, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ws,
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     time.sleep(run_time * fraction)
     process.send_signal(signal.SIGKILL)

@@ -148,7 +148,7 @@ def test_overview_page_lists_all_five(rendered: Path) -> None:
 @pytest.mark.parametrize("slug", SLUGS)
 def test_each_copy_is_signed_by_its_own_college(rendered: Path, slug: str) -> None:
     brief = compose(EXAMPLE, slug)
-    naam = brief.profile.profile.naam
+    naam = brief.gemeente
     pdf, docx = files(rendered, slug)
     for text in (
         normalise(" ".join(pdf_body_lines(pdf, furniture(slug)))),
@@ -168,9 +168,7 @@ def test_no_letterhead_names_another_municipality(rendered: Path, slug: str) -> 
     (the body text names all five: it is about their partnership)."""
     from tests.textutil import pdf_pages
 
-    others = {compose(EXAMPLE, s).profile.profile.naam for s in SLUGS} - {
-        compose(EXAMPLE, slug).profile.profile.naam
-    }
+    others = {compose(EXAMPLE, s).gemeente for s in SLUGS} - {compose(EXAMPLE, slug).gemeente}
     pdf, docx = files(rendered, slug)
     brief = compose(EXAMPLE, slug)
     first_page = pdf_pages(pdf)[0]
@@ -201,4 +199,4 @@ def docx_xml_text_part(xml: bytes) -> str:
 def test_overview_names_each_municipality(rendered: Path) -> None:
     index = (rendered / "index.html").read_text(encoding="utf-8")
     for slug in SLUGS:
-        assert f"<h2>{compose(EXAMPLE, slug).profile.profile.officiele_naam}" in index
+        assert f"<h2>{compose(EXAMPLE, slug).officiele_naam}" in index

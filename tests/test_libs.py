@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from dtz_letters._libs import _find_in_cache, quick_library_lookup
+from dtz_letters._render.libs import find_in_cache, quick_library_lookup
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
@@ -27,7 +27,7 @@ NAMES = [
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_lookup_finds_what_ctypes_finds(name: str) -> None:
-    assert _find_in_cache(name) == ctypes.util.find_library(name)
+    assert find_in_cache(name) == ctypes.util.find_library(name)
 
 
 def test_ctypes_is_itself_again_after_the_block() -> None:

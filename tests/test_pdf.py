@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,25 +14,18 @@ import pypdfium2 as pdfium
 import pytest
 from fontTools.ttLib import TTFont
 
-from dtz_letters import AssetError
-from dtz_letters._compose import Brief, for_gemeente
-from dtz_letters._document import Heading, plain
-from dtz_letters._load import read_letter
-from dtz_letters._pdf import AssetFetcher, SearchPath, font_warning, render_html, render_pdf
-from dtz_letters._workspace import Workspace
+from dtz_letters import AssetError, Brief, HouseStyle, Workspace
+from dtz_letters._compose.document import Heading, plain
+from dtz_letters._render.fonts import font_warning
+from dtz_letters._render.html import render_html
+from dtz_letters._render.pdf import AssetFetcher, render_pdf
 from tests.conftest import EXAMPLE, REPO
+from tests.helpers import brief_for, brief_of
 
 SUBJECT = "Samenwerkingsverband Dutch Techzone"
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def brief_for(ws_root: Path, yaml_text: str, slug: str = "coevorden") -> tuple[Brief, Workspace]:
-    path = ws_root / "letters" / "brief.yaml"
-    path.write_text(textwrap.dedent(yaml_text), encoding="utf-8")
-    ws = Workspace(ws_root)
-    return for_gemeente(read_letter(path), ws.profile(slug)), ws
 
 
 def page_texts(pdf: bytes) -> list[str]:
@@ -88,16 +80,15 @@ def fonts_of(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
 
 
 @pytest.fixture(scope="module")
-def example() -> tuple[Brief, Workspace]:
-    ws = Workspace(REPO)
-    return for_gemeente(read_letter(EXAMPLE), ws.profile("coevorden")), ws
+def example() -> tuple[Brief, HouseStyle]:
+    return brief_of(EXAMPLE, "coevorden", REPO)
 
 
 @pytest.fixture(scope="module")
-def example_pdf(example: tuple[Brief, Workspace]) -> bytes:
-    brief, ws = example
+def example_pdf(example: tuple[Brief, HouseStyle]) -> bytes:
+    brief, style = example
     # strict: the base house style renders the example without a single WeasyPrint warning.
-    return render_pdf(brief, ws, strict=True)
+    return render_pdf(brief, style, strict=True)
 
 
 def test_qpdf_finds_no_problem(example_pdf: bytes, tmp_path: Path) -> None:
@@ -137,7 +128,7 @@ def test_metadata_comes_from_the_letter_and_profile(example_pdf: bytes) -> None:
 
 
 def test_known_date_becomes_the_creation_date(workspace: Path) -> None:
-    brief, ws = brief_for(
+    brief, style = brief_for(
         workspace,
         """
         onderwerp: Een korte brief
@@ -147,12 +138,12 @@ def test_known_date_becomes_the_creation_date(workspace: Path) -> None:
           - tekst: Een zin.
         """,
     )
-    with pikepdf.open(io.BytesIO(render_pdf(brief, ws))) as pdf:
+    with pikepdf.open(io.BytesIO(render_pdf(brief, style))) as pdf:
         assert str(pdf.docinfo.CreationDate).startswith("D:20250320")
 
 
 def test_pdf_is_tagged_with_one_h1_and_the_logo_alt_text(
-    example: tuple[Brief, Workspace], example_pdf: bytes
+    example: tuple[Brief, HouseStyle], example_pdf: bytes
 ) -> None:
     brief, _ = example
     with pikepdf.open(io.BytesIO(example_pdf)) as pdf:
@@ -169,7 +160,7 @@ def test_pdf_is_tagged_with_one_h1_and_the_logo_alt_text(
 
 
 def test_text_has_every_heading_in_order_and_page_numbers(
-    example: tuple[Brief, Workspace], example_pdf: bytes
+    example: tuple[Brief, HouseStyle], example_pdf: bytes
 ) -> None:
     brief, _ = example
     pages = page_texts(example_pdf)
@@ -186,7 +177,7 @@ def test_text_has_every_heading_in_order_and_page_numbers(
 
 
 def test_words_come_in_the_order_of_the_brief(
-    example: tuple[Brief, Workspace], example_pdf: bytes
+    example: tuple[Brief, HouseStyle], example_pdf: bytes
 ) -> None:
     """The words of the letter (as the DOCX has them too) appear in this order in the PDF."""
     brief, _ = example
@@ -215,28 +206,28 @@ def test_signature_block_keeps_together_on_the_last_page(example_pdf: bytes) -> 
 
 
 def test_same_brief_gives_the_same_bytes(
-    example: tuple[Brief, Workspace], example_pdf: bytes
+    example: tuple[Brief, HouseStyle], example_pdf: bytes
 ) -> None:
-    brief, ws = example
-    assert render_pdf(brief, ws) == example_pdf
+    brief, style = example
+    assert render_pdf(brief, style) == example_pdf
 
 
 # --------------------------------------------------------------------------- concept
 
 
 def test_unknown_date_makes_a_concept_with_a_highlighted_placeholder(
-    example: tuple[Brief, Workspace], example_pdf: bytes
+    example: tuple[Brief, HouseStyle], example_pdf: bytes
 ) -> None:
-    brief, ws = example
+    brief, style = example
     assert brief.concept
     for page in page_texts(example_pdf):
         assert "CONCEPT" in page
-    assert '<span class="onbekend">[ONBEKEND: datum]</span>' in render_html(brief, ws)
+    assert '<span class="onbekend">[ONBEKEND: datum]</span>' in render_html(brief, style)
     assert "[ONBEKEND: datum]" in page_texts(example_pdf)[0]
 
 
 def test_final_letter_has_no_concept_mark(workspace: Path) -> None:
-    brief, ws = brief_for(
+    brief, style = brief_for(
         workspace,
         """
         onderwerp: Een definitieve brief
@@ -247,14 +238,14 @@ def test_final_letter_has_no_concept_mark(workspace: Path) -> None:
         """,
     )
     assert not brief.concept
-    text = "\n".join(page_texts(render_pdf(brief, ws)))
+    text = "\n".join(page_texts(render_pdf(brief, style)))
     assert "CONCEPT" not in text
     assert "20 maart 2025" in text
-    assert 'class="onbekend"' not in render_html(brief, ws)
+    assert 'class="onbekend"' not in render_html(brief, style)
 
 
 def test_declared_concept_is_marked(workspace: Path) -> None:
-    brief, ws = brief_for(
+    brief, style = brief_for(
         workspace,
         """
         onderwerp: Een conceptbrief
@@ -264,14 +255,14 @@ def test_declared_concept_is_marked(workspace: Path) -> None:
           - tekst: Een zin.
         """,
     )
-    assert "CONCEPT" in page_texts(render_pdf(brief, ws))[0]
+    assert "CONCEPT" in page_texts(render_pdf(brief, style))[0]
 
 
 # --------------------------------------------------------------------------- letter text is data
 
 
 def test_markup_in_letter_text_is_shown_literally(workspace: Path) -> None:
-    brief, ws = brief_for(
+    brief, style = brief_for(
         workspace,
         """
         onderwerp: "Kosten & baten <b>vet</b> \\"citaat\\" 'enkel'"
@@ -283,17 +274,17 @@ def test_markup_in_letter_text_is_shown_literally(workspace: Path) -> None:
               Dit is geen plaatje: <img src="file:///etc/passwd"> en dit & < > " ' blijft staan.
         """,
     )
-    html = render_html(brief, ws)
+    html = render_html(brief, style)
     assert '<img src="file:///etc/passwd">' not in html
     assert "<b>vet</b>" not in html and "<script>" not in html
-    text = " ".join(words("\n".join(page_texts(render_pdf(brief, ws)))))
+    text = " ".join(words("\n".join(page_texts(render_pdf(brief, style)))))
     assert "Kosten & baten <b>vet</b> \"citaat\" 'enkel'" in text
     assert "Tekens & <script>" in text
     assert '<img src="file:///etc/passwd"> en dit & < > " \' blijft staan.' in text
 
 
 def test_blocks_get_their_html_structure(workspace: Path) -> None:
-    brief, ws = brief_for(
+    brief, style = brief_for(
         workspace,
         """
         onderwerp: Structuur
@@ -318,7 +309,7 @@ def test_blocks_get_their_html_structure(workspace: Path) -> None:
               | Huur | 1.200 |
         """,
     )
-    html = render_html(brief, ws)
+    html = render_html(brief, style)
     # Markdown headings sit below the section heading (h2): # is h3, ## is h4.
     assert "<h3>Tussenkop</h3>" in html and "<h4>Kleinere kop</h4>" in html
     assert "<strong>vet</strong>" in html and "<em>cursief</em>" in html
@@ -327,7 +318,7 @@ def test_blocks_get_their_html_structure(workspace: Path) -> None:
     assert '<ol start="3">' in html and "<ul><li><p>genest</p></li></ul>" in html
     assert '<th scope="col" class="align-left">Post</th>' in html
     assert '<td class="align-right">1.200</td>' in html
-    rendered = render_pdf(brief, ws, strict=True)
+    rendered = render_pdf(brief, style, strict=True)
     with pikepdf.open(io.BytesIO(rendered)) as pdf:
         kinds = {str(e.S) for e in struct_elements(pdf)}
         assert {"/H3", "/L", "/LI", "/Table", "/TH", "/TD", "/Link"} <= kinds
@@ -348,7 +339,7 @@ def test_characters_outside_the_house_font_never_bring_in_a_system_font(
 ) -> None:
     # '→' and '☃' are not in Open Sans but in the shipped DejaVu Sans; 'ℊ' (U+210A) is in
     # neither, but in fonts many machines have (OpenSymbol, DejaVu Math, ...); '中' in neither.
-    brief, ws = brief_for(
+    brief, style = brief_for(
         workspace,
         """
         onderwerp: Pijlen
@@ -357,14 +348,14 @@ def test_characters_outside_the_house_font_never_bring_in_a_system_font(
           - tekst: "Van A → B, met ☃, ℊ en 中."
         """,
     )
-    pdf = render_pdf(brief, ws)
-    assert font_warning(brief, ws) == (
+    pdf = render_pdf(brief, style)
+    assert font_warning(brief, style) == (
         "characters the house font Open Sans lacks: '→' (U+2192), '☃' (U+2603) printed in the "
         "fallback font DejaVu Sans; 'ℊ' (U+210A), '中' (U+4E2D) in no shipped font, printed as "
         "an empty box."
     )
     shipped = {
-        name: TTFont(ws.fonts / name)["name"].getDebugName(1)
+        name: TTFont(style.fonts / name)["name"].getDebugName(1)
         for name in ("OpenSans-Regular.ttf", "DejaVuSans.ttf")
     }
     families = set()
@@ -380,7 +371,7 @@ def test_characters_outside_the_house_font_never_bring_in_a_system_font(
     assert "Van A → B, met ☃" in page_texts(pdf)[0]
 
 
-def test_text_in_the_house_font_has_no_font_warning(example: tuple[Brief, Workspace]) -> None:
+def test_text_in_the_house_font_has_no_font_warning(example: tuple[Brief, HouseStyle]) -> None:
     assert font_warning(*example) is None
 
 
@@ -395,7 +386,7 @@ def test_a_gemeente_overrides_blocks_and_adds_style(workspace: Path) -> None:
         encoding="utf-8",
     )
     (folder / "style.css").write_text(".sender { color: #ff0000; }\n", encoding="utf-8")
-    brief, ws = brief_for(
+    brief, style = brief_for(
         workspace,
         """
         onderwerp: Eigen huisstijl
@@ -405,7 +396,7 @@ def test_a_gemeente_overrides_blocks_and_adds_style(workspace: Path) -> None:
           - tekst: Een zin.
         """,
     )
-    first = page_texts(render_pdf(brief, ws, strict=True))[0]
+    first = page_texts(render_pdf(brief, style, strict=True))[0]
     assert "Eigen afzender" in first
     assert "Postbus 2" not in first
 
@@ -414,7 +405,7 @@ def test_a_gemeente_overrides_blocks_and_adds_style(workspace: Path) -> None:
 
 
 def fetcher(ws_root: Path) -> AssetFetcher:
-    return AssetFetcher(SearchPath.of(Workspace(ws_root), "coevorden").asset_roots)
+    return AssetFetcher(Workspace(ws_root).house_style("coevorden").asset_roots)
 
 
 @pytest.mark.parametrize(
@@ -461,7 +452,7 @@ def test_an_asset_outside_the_allowed_folders_fails_the_render(workspace: Path) 
         '{% block logo %}<img src="file:///etc/passwd" alt="x">{% endblock %}\n',
         encoding="utf-8",
     )
-    brief, ws = brief_for(
+    brief, style = brief_for(
         workspace,
         """
         onderwerp: Ongeoorloofd
@@ -471,14 +462,14 @@ def test_an_asset_outside_the_allowed_folders_fails_the_render(workspace: Path) 
         """,
     )
     with pytest.raises(AssetError, match="/etc/passwd"):
-        render_pdf(brief, ws)
+        render_pdf(brief, style)
 
 
 def test_a_stylesheet_asset_outside_the_folders_fails_the_render(workspace: Path) -> None:
     (workspace / "templates" / "coevorden" / "style.css").write_text(
         '@font-face { font-family: X; src: url("file:///etc/passwd"); }\n', encoding="utf-8"
     )
-    brief, ws = brief_for(
+    brief, style = brief_for(
         workspace,
         """
         onderwerp: Ongeoorloofd lettertype
@@ -488,12 +479,12 @@ def test_a_stylesheet_asset_outside_the_folders_fails_the_render(workspace: Path
         """,
     )
     with pytest.raises(AssetError, match="/etc/passwd"):
-        render_pdf(brief, ws)
+        render_pdf(brief, style)
 
 
 def test_a_logo_gone_after_loading_is_an_asset_error(workspace: Path) -> None:
     # The workspace checks the logo when it loads the profile; the renderer checks it again.
-    brief, ws = brief_for(
+    brief, style = brief_for(
         workspace,
         """
         onderwerp: Zonder logo
@@ -504,4 +495,4 @@ def test_a_logo_gone_after_loading_is_an_asset_error(workspace: Path) -> None:
     )
     (workspace / "templates" / "coevorden" / "logo.png").unlink()
     with pytest.raises(AssetError, match=r"logo\.png, which does not exist"):
-        render_pdf(brief, ws)
+        render_pdf(brief, style)

@@ -16,48 +16,28 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._archive import (
+from .._pdfpost.a11y import check_pdf_accessibility
+from .._pdfpost.pdfa import PUID_PDFA_2A, pdfa_problems
+from .._reports import RegisterRow, VerifyReport
+from ..errors import ArchiveError, display_path
+from .identify import identify, sha256_file
+from .journal import MACHINERY, PENDING, is_leftover, read_pending, uncommitted
+from .mdto import CHECKSUM_LABEL, read_bestand, read_informatieobject, schema_errors
+from .names import (
     CONTENT_KINDS,
     KIND_BESTAND,
     KIND_INFORMATIEOBJECT,
     KIND_PDF,
-    MACHINERY,
-    PENDING,
-    REGISTER,
     Names,
-    RegisterRow,
     check_name,
-    identify,
-    is_leftover,
-    read_pending,
-    register_rows,
-    sha256_file,
     sidecar_name,
-    uncommitted,
 )
-from ._mdto import CHECKSUM_LABEL, read_bestand, read_informatieobject, schema_errors
-from ._pdfa import PUID_PDFA_2A, pdfa_problems
-from .errors import ArchiveError, display_path
+from .register import REGISTER, register_rows
 
 #: Reports one problem: the path in the archive and a sentence.
 _Problem = Callable[[str, str], None]
-
-
-@dataclass
-class VerifyReport:
-    root: Path
-    problems: list[str] = field(default_factory=list)
-    #: Left by an interrupted archive run, not part of the archive; the next run removes it.
-    notes: list[str] = field(default_factory=list)
-    files: int = 0  # files on disk that were checked
-    rows: int = 0  # register rows that were checked
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def verify_archive(root: Path) -> VerifyReport:
@@ -80,11 +60,15 @@ def verify_archive(root: Path) -> VerifyReport:
         pending = {}
     interrupted = uncommitted(root, pending, set(by_path))
     for rel in sorted(interrupted):
-        report.notes.append(f"{rel}: written by an archive run that was interrupted; not part "
-                            "of the archive, the next archive run removes it.")
+        report.notes.append(
+            f"{rel}: written by an archive run that was interrupted; not part "
+            "of the archive, the next archive run removes it."
+        )
     for rel in sorted(leftovers):
-        report.notes.append(f"{rel}: a temporary file of a write that was interrupted; not part "
-                            "of the archive, the next archive run removes it.")
+        report.notes.append(
+            f"{rel}: a temporary file of a write that was interrupted; not part "
+            "of the archive, the next archive run removes it."
+        )
     on_disk -= interrupted
     report.rows, report.files = len(rows), len(on_disk)
 
@@ -92,8 +76,10 @@ def verify_archive(root: Path) -> VerifyReport:
         _check_row(root, row, problem)
     for rel in sorted(on_disk):
         if rel not in by_path:
-            problem(rel, "the file is not in the register (a stray file, or a write that never "
-                    "finished).")
+            problem(
+                rel,
+                "the file is not in the register (a stray file, or a write that never finished).",
+            )
         if rel.endswith(".mdto.xml"):
             for error in schema_errors((root / rel).read_bytes()):
                 problem(rel, f"the sidecar is not valid MDTO 1.0.1: {error}")
@@ -150,8 +136,11 @@ def _check_row(root: Path, row: RegisterRow, problem: _Problem) -> None:
     parts = row.path.split("/")
     expected = [row.gemeente, row.date[:4], row.identificatie]
     if len(parts) != 4 or parts[:3] != expected or ".." in parts:
-        problem(row.path, f"the register row does not belong at this path (gemeente "
-                f"{row.gemeente}, date {row.date}, identificatie {row.identificatie}).")
+        problem(
+            row.path,
+            f"the register row does not belong at this path (gemeente "
+            f"{row.gemeente}, date {row.date}, identificatie {row.identificatie}).",
+        )
     try:
         check_name(parts[-1])
     except ArchiveError as exc:
@@ -170,9 +159,7 @@ def _check_row(root: Path, row: RegisterRow, problem: _Problem) -> None:
 # --------------------------------------------------------------------------- one version
 
 
-def _check_version(
-    root: Path, names: Names, group: list[RegisterRow], problem: _Problem
-) -> None:
+def _check_version(root: Path, names: Names, group: list[RegisterRow], problem: _Problem) -> None:
     """The files of one archived letter version agree with each other and the register."""
     first = group[0]
     folder = f"{first.gemeente}/{first.date[:4]}/{names.identificatie}"
@@ -183,20 +170,27 @@ def _check_version(
         expected[sidecar_name(names.content(kind))] = KIND_BESTAND
     for name, kind in expected.items():
         if name not in registered:
-            problem(f"{folder}/{name}", f"the register has no row for this {kind} file of "
-                    f"version {names.version}.")
+            problem(
+                f"{folder}/{name}",
+                f"the register has no row for this {kind} file of version {names.version}.",
+            )
         elif registered[name].kind != kind:
-            problem(f"{folder}/{name}", f"the register calls this a {registered[name].kind} "
-                    f"file, it is a {kind} file.")
+            problem(
+                f"{folder}/{name}",
+                f"the register calls this a {registered[name].kind} file, it is a {kind} file.",
+            )
     for name in registered:
         if name not in expected:
-            problem(f"{folder}/{name}", f"the name does not belong to version {names.version} "
-                    f"of {names.identificatie}.")
+            problem(
+                f"{folder}/{name}",
+                f"the name does not belong to version {names.version} of {names.identificatie}.",
+            )
 
     io_path = root / folder / names.informatieobject
     if io_path.is_file() and not schema_errors(io_path.read_bytes()):
-        _check_informatieobject(f"{folder}/{names.informatieobject}", io_path, names, group,
-                                problem)
+        _check_informatieobject(
+            f"{folder}/{names.informatieobject}", io_path, names, group, problem
+        )
     for kind in CONTENT_KINDS:
         _check_content(root, folder, names, kind, problem)
 
@@ -209,20 +203,26 @@ def _check_informatieobject(
         problem(rel, f"the identificatie is {record.kenmerk}, expected {names.base}.")
     wanted = tuple(names.content(kind) for kind in CONTENT_KINDS)
     if record.representaties != wanted:
-        problem(rel, f"the representations are {', '.join(record.representaties)}, expected "
-                f"{', '.join(wanted)}.")
+        problem(
+            rel,
+            f"the representations are {', '.join(record.representaties)}, expected "
+            f"{', '.join(wanted)}.",
+        )
     for row in group:
         if row.subject != record.naam:
-            problem(row.path, f"the register gives the subject {row.subject!r}, the "
-                    f"informatieobject {record.naam!r}.")
+            problem(
+                row.path,
+                f"the register gives the subject {row.subject!r}, the "
+                f"informatieobject {record.naam!r}.",
+            )
         if row.date != record.datum:
-            problem(row.path, f"the register gives the date {row.date}, the informatieobject "
-                    f"{record.datum}.")
+            problem(
+                row.path,
+                f"the register gives the date {row.date}, the informatieobject {record.datum}.",
+            )
 
 
-def _check_content(
-    root: Path, folder: str, names: Names, kind: str, problem: _Problem
-) -> None:
+def _check_content(root: Path, folder: str, names: Names, kind: str, problem: _Problem) -> None:
     """A stored file agrees with its bestand sidecar and with what siegfried identifies."""
     name = names.content(kind)
     rel = f"{folder}/{name}"
@@ -241,15 +241,23 @@ def _check_content(
         if record.omvang != size:
             problem(side, f"the sidecar gives omvang {record.omvang}, the file has {size} bytes.")
         if record.checksum_label != CHECKSUM_LABEL:
-            problem(side, f"the checksum algorithm is {record.checksum_label!r}, expected "
-                    f"{CHECKSUM_LABEL!r}.")
+            problem(
+                side,
+                f"the checksum algorithm is {record.checksum_label!r}, expected "
+                f"{CHECKSUM_LABEL!r}.",
+            )
         actual = sha256_file(path)
         if record.checksum != actual:
-            problem(side, f"the sidecar's checksum {record.checksum} is not the file's "
-                    f"SHA-256 {actual}.")
+            problem(
+                side,
+                f"the sidecar's checksum {record.checksum} is not the file's SHA-256 {actual}.",
+            )
         if record.informatieobject != names.base:
-            problem(side, f"the sidecar links to informatieobject {record.informatieobject}, "
-                    f"expected {names.base}.")
+            problem(
+                side,
+                f"the sidecar links to informatieobject {record.informatieobject}, "
+                f"expected {names.base}.",
+            )
         puid, _label = identify(path)
         if puid != record.puid:
             problem(rel, f"siegfried identifies {puid}, the sidecar records {record.puid}.")
@@ -259,8 +267,5 @@ def _check_content(
             problem(rel, f"siegfried identifies {puid}, not {PUID_PDFA_2A} (PDF/A-2a).")
         for issue in pdfa_problems(path):
             problem(rel, f"not a proper PDF/A-2a: {issue}.")
-        from ._a11y import check_pdf_accessibility
-
         for issue in check_pdf_accessibility(path):
             problem(rel, f"not accessible: {issue.rstrip('.')}.")
-

@@ -19,40 +19,34 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-import jinja2
-from markupsafe import Markup, escape
-
-from ._libs import quick_library_lookup
+from .libs import quick_library_lookup
 
 with quick_library_lookup():
-    from weasyprint import CSS, HTML  # type: ignore[import-untyped]
-    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
-    from weasyprint.urls import (  # type: ignore[import-untyped]
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import (
         FatalURLFetchingError,
         URLFetcher,
         URLFetcherResponse,
     )
 
-from ._compose import Brief
-from ._document import Heading, ListBlock, Paragraph, Table, nest_headings
-from ._tagging import make_accessible
-from ._workspace import BASE_FOLDER, FONTS_FOLDER, Workspace
-from .errors import AssetError, RenderError, TemplateError, display_path
+from .._compose.brief import Brief
+from .._input.workspace import HouseStyle
+from .._pdfpost.tagging import make_accessible
+from ..errors import AssetError, RenderError, display_path
+from .fonts import font_warning
+from .html import render_html
 
-#: The template every municipality renders; found first in its own folder, then in base/.
-LETTER_TEMPLATE = "letter.html.j2"
 #: The base stylesheet, and the optional stylesheet of a municipality read after it.
 BASE_CSS = "letter.css"
 GEMEENTE_CSS = "style.css"
 
-_PLACEHOLDER = re.compile(r"\[ONBEKEND:[^\]]*\]")
 #: WeasyPrint's messages for a resource it tried and failed to use (logged, not raised).
 _FAILED_LOAD = re.compile(r"^(Failed to load|Failed to render|Error fetching)", re.IGNORECASE)
 #: The modification time written into embedded font subsets (1 January 2000, UTC): any fixed
@@ -62,53 +56,22 @@ _FONT_EPOCH = "946684800"
 _ENVIRONMENT = re.compile(r"^Using fontTools instead of HarfBuzz-Subset")
 
 
-@dataclass(frozen=True)
-class SearchPath:
-    """Where the house style of one municipality is looked up: its folder, then base/.
-
-    The key of every per-process cache here: two workspaces, or two municipalities with
-    their own overrides, never share a parsed template or stylesheet.
-    """
-
-    templates: Path  # resolved
-    slug: str
-
-    @classmethod
-    def of(cls, workspace: Workspace, slug: str) -> SearchPath:
-        return cls(workspace.templates.resolve(), slug)
-
-    @property
-    def gemeente(self) -> Path:
-        return self.templates / self.slug
-
-    @property
-    def base(self) -> Path:
-        return self.templates / BASE_FOLDER
-
-    @property
-    def fonts(self) -> Path:
-        return self.templates / FONTS_FOLDER
-
-    @property
-    def folders(self) -> tuple[Path, ...]:
-        """The template folders, most specific first."""
-        return (self.gemeente, self.base)
-
-    @property
-    def asset_roots(self) -> tuple[Path, ...]:
-        """The only folders the renderer may read files from."""
-        return (self.base, self.fonts, self.gemeente)
-
-    @property
-    def base_url(self) -> str:
-        return self.templates.as_uri() + "/"
+# --------------------------------------------------------------------------- entries
 
 
-# --------------------------------------------------------------------------- public entry
+def render(brief: Brief, style: HouseStyle) -> bytes:
+    """The registry's entry: the published PDF (PDF 1.7, tagged, PDF/UA-1 when it passes)."""
+    return render_pdf(brief, style)
+
+
+def warnings(brief: Brief, style: HouseStyle) -> list[str]:
+    """Characters the house font lacks, printed in the fallback font or as a box."""
+    warning = font_warning(brief, style)
+    return [warning] if warning else []
 
 
 def render_pdf(
-    brief: Brief, workspace: Workspace, *, variant: str | None = None, strict: bool = False
+    brief: Brief, style: HouseStyle, *, variant: str | None = None, strict: bool = False
 ) -> bytes:
     """Render ``brief`` as a tagged PDF (PDF/UA-1 when it passes the check) in its house style.
 
@@ -123,16 +86,15 @@ def render_pdf(
     WeasyPrint could not load a resource (or, with ``strict``, reported any warning at all or
     the PDF fails the accessibility check).
     """
-    search = SearchPath.of(workspace, brief.slug)
-    html = render_html(brief, workspace)
-    stylesheets = _stylesheets(search, _stamp(search))
-    fetcher = AssetFetcher(search.asset_roots)
-    document = HTML(string=html, base_url=search.base_url, url_fetcher=fetcher)
+    html = render_html(brief, style)
+    stylesheets = _stylesheets(style, _stamp(style))
+    fetcher = AssetFetcher(style.asset_roots)
+    document = HTML(string=html, base_url=style.base_url, url_fetcher=fetcher)
     with _weasyprint_warnings() as warnings, _fixed_font_timestamps():
         try:
             pdf: bytes = document.write_pdf(
                 stylesheets=list(stylesheets),
-                font_config=_font_config(search.templates),
+                font_config=_font_config(style.templates),
                 pdf_tags=True,
                 pdf_variant=variant,
                 # HTML attributes as styles: what makes <ol start="3"> count from 3.
@@ -153,158 +115,14 @@ def render_pdf(
     return pdf
 
 
-def render_html(brief: Brief, workspace: Workspace) -> str:
-    """The letter as the HTML WeasyPrint lays out (useful to inspect the house style)."""
-    search = SearchPath.of(workspace, brief.slug)
-    env = html_environment(_template_folders(search), search.base)
-    try:
-        template = env.get_template(LETTER_TEMPLATE)
-        return template.render(_context(brief, search))
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError(
-            f"The house-style template {exc.name} is missing: looked in "
-            + ", ".join(display_path(f) for f in search.folders)
-            + "."
-        ) from None
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(
-            f"{exc.filename or exc.name}:{exc.lineno}: the house-style template has a syntax "
-            f"error: {exc.message}."
-        ) from None
-    except jinja2.TemplateError as exc:
-        raise TemplateError(
-            f"The house-style template of {brief.slug} failed to render: {exc}."
-        ) from None
-
-
-# --------------------------------------------------------------------------- Jinja
-
-
-def _template_folders(search: SearchPath) -> tuple[Path, ...]:
-    """Where templates are looked up: the municipality's folder only when it overrides one,
-    so that municipalities without overrides share one environment and its compiled
-    templates (measured: compiling per municipality was ~40 ms of a cold five-letter run)."""
-    if search.gemeente.is_dir() and any(search.gemeente.glob("*.j2")):
-        return search.folders
-    return (search.base,)
-
-
-@cache
-def html_environment(folders: tuple[Path, ...], base: Path) -> jinja2.Environment:
-    """The one Jinja environment of the PDF house style for ``folders`` (one per process).
-
-    Names resolve in the municipality's folder first, then in base/; "base/<name>" always
-    means the base file, so a municipality's letter.html.j2 can extend the one it replaces.
-    """
-    loader = jinja2.ChoiceLoader(
-        [
-            jinja2.FileSystemLoader([str(f) for f in folders]),
-            jinja2.PrefixLoader({"base": jinja2.FileSystemLoader(str(base))}),
-        ]
-    )
-    env = jinja2.Environment(
-        loader=loader,
-        undefined=jinja2.StrictUndefined,
-        # Letter text is data: & < > " ' come out literally, HTML in a letter is shown as text.
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["text"] = mark_placeholders
-    env.tests["heading_block"] = lambda b: isinstance(b, Heading)
-    env.tests["paragraph_block"] = lambda b: isinstance(b, Paragraph)
-    env.tests["list_block"] = lambda b: isinstance(b, ListBlock)
-    env.tests["table_block"] = lambda b: isinstance(b, Table)
-    env.globals["unknown_block"] = _unknown_block
-    return env
-
-
-def mark_placeholders(value: object) -> Markup:
-    """Escape ``value`` and wrap each "[ONBEKEND: ...]" in a highlighted span."""
-    text = str(value)
-    out: list[str] = []
-    last = 0
-    for match in _PLACEHOLDER.finditer(text):
-        out.append(escape(text[last : match.start()]))
-        out.append(Markup('<span class="onbekend">{}</span>').format(match.group()))
-        last = match.end()
-    out.append(escape(text[last:]))
-    # A line break in a plain field (a vertical tab from Word, or "\n" in a quoted value)
-    # is a line break in the PDF too, as in the DOCX.
-    return Markup("<br>").join(Markup("").join(out).split("\n"))
-
-
-def _unknown_block(block: object) -> NoReturn:
-    raise TemplateError(
-        f"The PDF house style cannot draw a {type(block).__name__} block; add it to "
-        "_blocks.html.j2."
-    )
-
-
-def _context(brief: Brief, search: SearchPath) -> dict[str, Any]:
-    p = brief.profile.profile
-    return {
-        "brief": brief,
-        # The body with heading levels that never skip one below the subject (h1).
-        "body": nest_headings(brief.body),
-        "title": f"{brief.documenttype}: {brief.onderwerp}",
-        "logo": {"url": (search.gemeente / p.logo.bestand).as_uri(), "alt": p.logo.alt},
-        "colours": {"accent": p.kleuren.accent, "tekst": p.kleuren.tekst},
-    }
+def clear_caches() -> None:
+    """Forget the parsed stylesheets and font configurations of this process: the next
+    render reads and fetches them again."""
+    _parse_stylesheets.cache_clear()
+    _font_config.cache_clear()
 
 
 # --------------------------------------------------------------------------- fonts
-
-
-#: The shipped font that the base stylesheet uses for all text, and the shipped font that
-#: follows it in the font-family stack for the characters it lacks.
-HOUSE_FONT = "Open Sans"
-HOUSE_FONT_FILE = "OpenSans-Regular.ttf"
-FALLBACK_FONT = "DejaVu Sans"
-FALLBACK_FONT_FILE = "DejaVuSans.ttf"
-
-
-def font_warning(brief: Brief, workspace: Workspace) -> str | None:
-    """A warning when the letter has characters the house font lacks, else None (the caller
-    names the letter and municipality).
-
-    Such characters are printed in the shipped fallback font, or, when it lacks them too, as
-    an empty box: the renderer never lets a system font into the PDF (it would not be the
-    house style, nor the same on another machine).
-    """
-    if brief.profile.profile.lettertype != HOUSE_FONT:
-        return None
-    fonts = SearchPath.of(workspace, brief.slug).fonts
-    text = "\n".join([brief.text(), *brief.sender_lines, brief.gemeente, brief.documenttype])
-    house = _codepoints(fonts / HOUSE_FONT_FILE)
-    lacking = sorted({c for c in text if ord(c) not in house and not c.isspace()})
-    if not lacking:
-        return None
-    fallback_file = fonts / FALLBACK_FONT_FILE
-    fallback = _codepoints(fallback_file) if fallback_file.is_file() else frozenset()
-    in_fallback = [c for c in lacking if ord(c) in fallback]
-    in_none = [c for c in lacking if ord(c) not in fallback]
-    parts = []
-    if in_fallback:
-        parts.append(f"{_chars(in_fallback)} printed in the fallback font {FALLBACK_FONT}")
-    if in_none:
-        parts.append(f"{_chars(in_none)} in no shipped font, printed as an empty box")
-    return f"characters the house font {HOUSE_FONT} lacks: {'; '.join(parts)}."
-
-
-def _chars(chars: list[str], limit: int = 5) -> str:
-    shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in chars[:limit])
-    return shown + (f" and {len(chars) - limit} more" if len(chars) > limit else "")
-
-
-@cache
-def _codepoints(font_file: Path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
-
-    if not font_file.is_file():
-        raise AssetError(f"The font {display_path(font_file)} is missing.")
-    with TTFont(font_file, lazy=True) as font:
-        return frozenset(font.getBestCmap())
 
 
 #: A fontconfig configuration that knows no font at all: WeasyPrint adds the @font-face fonts
@@ -352,34 +170,34 @@ def _font_config(templates: Path) -> Any:
         return FontConfiguration()
 
 
-def _stamp(search: SearchPath) -> tuple[tuple[str, int], ...]:
+def _stamp(style: HouseStyle) -> tuple[tuple[str, int], ...]:
     """When the stylesheets last changed, so an edited style is read again in a long run."""
     stamps = []
-    for css in (search.base / BASE_CSS, search.gemeente / GEMEENTE_CSS):
+    for css in (style.base / BASE_CSS, style.gemeente / GEMEENTE_CSS):
         if css.is_file():
             stamps.append((str(css), css.stat().st_mtime_ns))
     return tuple(stamps)
 
 
-def _stylesheets(search: SearchPath, stamp: tuple[tuple[str, int], ...]) -> tuple[Any, ...]:
+def _stylesheets(style: HouseStyle, stamp: tuple[tuple[str, int], ...]) -> tuple[Any, ...]:
     """The parsed base stylesheet, then the municipality's own ``style.css`` if it has one.
 
     The base is parsed once per process for all municipalities (it may fetch only from base/
     and fonts/); parsing it per municipality also registered its fonts again each time.
     """
-    base_stamp = tuple(s for s in stamp if s[0] == str(search.base / BASE_CSS))
-    own = _own_stylesheet(search, stamp) if (search.gemeente / GEMEENTE_CSS).is_file() else ()
+    base_stamp = tuple(s for s in stamp if s[0] == str(style.base / BASE_CSS))
+    own = _own_stylesheet(style, stamp) if (style.gemeente / GEMEENTE_CSS).is_file() else ()
     return (
         _parse_stylesheets(
-            (search.base / BASE_CSS,), (search.base, search.fonts), search.templates, base_stamp
+            (style.base / BASE_CSS,), (style.base, style.fonts), style.templates, base_stamp
         )
         + own
     )
 
 
-def _own_stylesheet(search: SearchPath, stamp: tuple[tuple[str, int], ...]) -> tuple[Any, ...]:
+def _own_stylesheet(style: HouseStyle, stamp: tuple[tuple[str, int], ...]) -> tuple[Any, ...]:
     return _parse_stylesheets(
-        (search.gemeente / GEMEENTE_CSS,), search.asset_roots, search.templates, stamp
+        (style.gemeente / GEMEENTE_CSS,), style.asset_roots, style.templates, stamp
     )
 
 

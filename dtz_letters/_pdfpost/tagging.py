@@ -13,7 +13,7 @@ WeasyPrint 70 tags the letter well, but leaves gaps that a screen reader hears:
 - Header cells get a /Scope; the IDs that data cells refer to get their IDTree; a PDF 1.7 file
   loses WeasyPrint's PDF 2.0 namespace.
 - The XMP metadata gets the document title (and, for a plain PDF, is written at all), and the
-  PDF/UA-1 identification only when :func:`dtz_letters._a11y.problems_of` finds nothing.
+  PDF/UA-1 identification only when :func:`dtz_letters._pdfpost.a11y.problems_of` finds nothing.
 
 The result is saved deterministically: the same input gives the same bytes.
 """
@@ -23,9 +23,10 @@ from __future__ import annotations
 import io
 
 import pikepdf
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
-from ._a11y import mark_of, problems_of, walk_structure
+from .a11y import mark_of, problems_of
+from .pdf import elements, kids_of, save_deterministic, walk_structure
 
 _PATH_CONSTRUCTION = frozenset(["m", "re", "l", "c", "v", "y", "h"])
 _PATH_PAINTING = frozenset(["S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n"])
@@ -96,16 +97,8 @@ def make_accessible(pdf: bytes) -> tuple[bytes, list[str]]:
         problems = problems_of(doc)
         if not problems:
             _write_xmp(doc, claim_ua=True)
-        out = io.BytesIO()
-        doc.save(
-            out,
-            deterministic_id=True,
-            compress_streams=True,
-            object_stream_mode=pikepdf.ObjectStreamMode.preserve,
-            # Keep the XMP packet as written here: pikepdf would reformat it.
-            fix_metadata_version=False,
-        )
-    return out.getvalue(), problems
+        # Keep the XMP packet as written here: pikepdf would reformat it.
+        return save_deterministic(doc, fix_metadata_version=False), problems
 
 
 # --------------------------------------------------------------------------- content streams
@@ -207,28 +200,12 @@ def _mend_content(doc: pikepdf.Pdf, page: pikepdf.Page, furniture: set[int]) -> 
 # --------------------------------------------------------------------------- structure tree
 
 
-def _kids(element: pikepdf.Dictionary) -> list[object]:
-    k = element.get("/K")
-    return list(k) if isinstance(k, pikepdf.Array) else ([] if k is None else [k])
-
-
-def _elements(root: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
-    found: list[pikepdf.Dictionary] = []
-    stack = list(reversed(_kids(root)))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, pikepdf.Dictionary) and "/S" in node:
-            found.append(node)
-            stack.extend(reversed(_kids(node)))
-    return found
-
-
 def _mend_structure(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> None:
-    for element in _elements(root):
+    for element in elements(root):
         kind = str(element.S)
         if kind == "/L":
             _nest_lists(doc, element)
-    for element in _elements(root):
+    for element in elements(root):
         kind = str(element.S)
         if kind == "/LI":
             _wrap_list_body(doc, element)
@@ -242,13 +219,13 @@ def _nest_lists(doc: pikepdf.Pdf, lst: pikepdf.Dictionary) -> None:
 
     WeasyPrint links a nested ``<ul>`` to the outer L; in PDF a list's children are items.
     """
-    kids = _kids(lst)
+    kids = kids_of(lst)
     kept: list[object] = []
     for kid in kids:
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/L" and kept:
             item = kept[-1]
             if isinstance(item, pikepdf.Dictionary) and item.get("/S") == "/LI":
-                item.K = pikepdf.Array([*_kids(item), kid])
+                item.K = pikepdf.Array([*kids_of(item), kid])
                 kid.P = item
                 continue
         kept.append(kid)
@@ -258,7 +235,7 @@ def _nest_lists(doc: pikepdf.Pdf, lst: pikepdf.Dictionary) -> None:
 
 def _wrap_list_body(doc: pikepdf.Pdf, item: pikepdf.Dictionary) -> None:
     """Give a list item whose content is not in an LBody one LBody holding it."""
-    kids = _kids(item)
+    kids = kids_of(item)
     body = [k for k in kids if not (isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/Lbl")]
     if not body or (
         len(body) == 1 and isinstance(body[0], pikepdf.Dictionary) and body[0].get("/S") == "/LBody"
@@ -271,8 +248,8 @@ def _wrap_list_body(doc: pikepdf.Pdf, item: pikepdf.Dictionary) -> None:
     moved: list[object] = []
     for kid in body:
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/LBody":
-            moved.extend(_kids(kid))  # an LBody among other content: merge its content in
-            for inner in _kids(kid):
+            moved.extend(kids_of(kid))  # an LBody among other content: merge its content in
+            for inner in kids_of(kid):
                 if isinstance(inner, pikepdf.Dictionary) and "/S" in inner:
                     inner.P = lbody
         else:
@@ -293,14 +270,14 @@ def _set_scope(cell: pikepdf.Dictionary) -> None:
     group = row.get("/P") if isinstance(row, pikepdf.Dictionary) else None
     column = isinstance(group, pikepdf.Dictionary) and group.get("/S") == "/THead"
     if not column and isinstance(row, pikepdf.Dictionary):
-        cells = [k for k in _kids(row) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+        cells = [k for k in kids_of(row) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
         column = not (cells and cells[0].objgen == cell.objgen)
     attributes.Scope = pikepdf.Name.Column if column else pikepdf.Name.Row
 
 
 def _index_ids(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> None:
     """The IDTree: IDs (which data cells name in /Headers) must lead to their elements."""
-    ids = {str(e.ID): e for e in _elements(root) if "/ID" in e}
+    ids = {str(e.ID): e for e in elements(root) if "/ID" in e}
     if not ids:
         return
     names = pikepdf.Array()
@@ -316,7 +293,7 @@ def _drop_pdf2_namespace(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> None:
         return
     if "/Namespaces" in root:
         del root["/Namespaces"]
-    for element in _elements(root):
+    for element in elements(root):
         if "/NS" in element:
             del element["/NS"]
 

@@ -52,7 +52,7 @@ def _abi() -> str:
     return tags.get(machine, "libc6")
 
 
-def _find_in_cache(name: str) -> str | None:
+def find_in_cache(name: str) -> str | None:
     """The soname of library ``name`` from the ldconfig cache, the way ctypes.util finds it."""
     pattern = rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\({re.escape(_abi())}"
     match = re.search(pattern, _ldconfig_cache())
@@ -71,7 +71,7 @@ def quick_library_lookup() -> Iterator[None]:
         yield
         return
     original = ctypes.util.find_library
-    ctypes.util.find_library = _find_in_cache
+    ctypes.util.find_library = find_in_cache
     try:
         yield
     finally:

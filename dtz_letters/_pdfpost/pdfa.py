@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pikepdf
 
-from .errors import ArchiveError
+from ..errors import ArchiveError
+from .pdf import problems_of_file, save_deterministic, unembedded_fonts
 
 #: The PRONOM identifier of PDF/A-2a, the format the archive stores letters in.
 PUID_PDFA_2A = "fmt/476"
@@ -53,15 +54,7 @@ def finalize_pdfa(pdf: bytes) -> bytes:
         # WeasyPrint's /ID hashes content that named images by path; qpdf computes a new one
         # from the content (deterministic_id), never a random one.
         del doc.trailer["/ID"]
-        out = io.BytesIO()
-        doc.save(
-            out,
-            deterministic_id=True,
-            compress_streams=True,
-            object_stream_mode=pikepdf.ObjectStreamMode.preserve,
-            qdf=False,
-        )
-    result = out.getvalue()
+        result = save_deterministic(doc)
     problems = pdfa_problems(result)
     if problems:
         raise ArchiveError("The PDF/A post-processing failed: " + "; ".join(problems) + ".")
@@ -139,15 +132,9 @@ def pdfa_problems(pdf: bytes | Path) -> list[str]:
 
     Not a full PDF/A validator (veraPDF is one): it checks what the archive relies on.
     """
-    source = io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf
-    try:
-        doc = pikepdf.open(source)
-    except pikepdf.PasswordError:
-        return ["it is encrypted"]
-    except pikepdf.PdfError as exc:
-        return [f"it cannot be read as PDF ({exc})"]
-    with doc:
-        return _problems(doc)
+    return problems_of_file(
+        pdf, _problems, encrypted="it is encrypted", unreadable="it cannot be read as PDF ({})"
+    )
 
 
 def _problems(doc: pikepdf.Pdf) -> list[str]:
@@ -178,23 +165,5 @@ def _problems(doc: pikepdf.Pdf) -> list[str]:
         problems.append("its /MarkInfo does not say /Marked true")
     if not str(root.get("/Lang", "")).strip():
         problems.append("it has no document language (/Lang)")
-    problems.extend(f"font {name} is not embedded" for name in _unembedded_fonts(doc))
+    problems.extend(f"font {name} is not embedded" for name in unembedded_fonts(doc))
     return problems
-
-
-def _unembedded_fonts(doc: pikepdf.Pdf) -> list[str]:
-    missing: list[str] = []
-    for obj in doc.objects:
-        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/Font":
-            continue
-        subtype = obj.get("/Subtype")
-        # Type 3 glyphs are drawn by the PDF itself; a Type 0 font is embedded in its
-        # descendant, which this loop visits as a font of its own.
-        if subtype in ("/Type3", "/Type0"):
-            continue
-        descriptor = obj.get("/FontDescriptor")
-        if not isinstance(descriptor, pikepdf.Dictionary) or not any(
-            key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
-        ):
-            missing.append(str(obj.get("/BaseFont", "(unnamed)")).lstrip("/"))
-    return sorted(set(missing))

@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ._models import Letter, Profile
-from ._yaml import Loc, SourceMap, _YamlProblem, load_yaml
-from .errors import InputError, LetterError, Problem, ProfileError, display_path
+from ..errors import InputError, LetterError, Problem, ProfileError, display_path
+from .models import Letter, Profile
+from .safe_yaml import Loc, SourceMap, YamlProblem, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -51,8 +51,8 @@ _TYPE_MESSAGES = {
 
 
 @dataclass(frozen=True)
-class LoadedLetter:
-    """A validated letter with the file it came from and the position of each of its values."""
+class LetterFile:
+    """A letter file, validated: the model, the file it came from, and where each value stands."""
 
     path: Path
     letter: Letter
@@ -64,7 +64,9 @@ class LoadedLetter:
 
 
 @dataclass(frozen=True)
-class LoadedProfile:
+class ProfileFile:
+    """A municipality's ``profile.yaml``, validated, with where each value stands."""
+
     slug: str
     folder: Path
     profile: Profile
@@ -75,23 +77,23 @@ class LoadedProfile:
         return self.folder / "profile.yaml"
 
 
-def read_letter(path: Path) -> LoadedLetter:
+def read_letter(path: Path) -> LetterFile:
     """Load and validate one letter file; raise :class:`LetterError` with every problem."""
     letter, smap = _validate(path, Letter, LetterError)
-    return LoadedLetter(path, letter, smap)
+    return LetterFile(path, letter, smap)
 
 
-def read_profile(folder: Path) -> LoadedProfile:
+def read_profile(folder: Path) -> ProfileFile:
     """Load and validate ``folder/profile.yaml``; raise :class:`ProfileError` on problems."""
     profile, smap = _validate(folder / "profile.yaml", Profile, ProfileError)
-    return LoadedProfile(folder.name, folder, profile, smap)
+    return ProfileFile(folder.name, folder, profile, smap)
 
 
 def _validate(path: Path, model: type[M], error: type[InputError]) -> tuple[M, SourceMap]:
     display = display_path(path)
     try:
         data, smap = load_yaml(path, display)
-    except _YamlProblem as exc:
+    except YamlProblem as exc:
         raise error(exc.problem) from None
     if not isinstance(data, dict):
         raise error(Problem(display, 1, 1, "", "the file must be a mapping of keys and values"))
@@ -207,16 +209,24 @@ def _real_loc(
     cur = data
     for n, part in enumerate(loc):
         last = n == len(loc) - 1
-        if (isinstance(cur, dict) and part in cur) or (
-            isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
-        ):
+        found, child = _child(cur, part)
+        if found:
             out.append(part)
-            cur = cur[part]
+            cur = child
         elif isinstance(cur, dict) and last and kind == "missing":
             out.append(part)
         elif tag is None and isinstance(part, str):
             tag = (tuple(loc[:n]), part)
     return tuple(out), tag
+
+
+def _child(data: Any, part: int | str) -> tuple[bool, Any]:
+    """Whether ``data`` has the key or position ``part``, and the value there."""
+    if isinstance(data, dict) and part in data:
+        return True, data[part]
+    if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+        return True, data[part]
+    return False, None
 
 
 def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem
+from ..errors import Problem
 
 #: A letter is a few pages of text; 1 MiB is some 250 pages. Anything larger is a mistake or
 #: an attack, refused before parsing so that time and memory stay bounded.
@@ -102,18 +102,18 @@ class SourceMap:
         return Problem(self.file, line, col, format_loc(loc), message)
 
 
-class _YamlProblem(Exception):
+class YamlProblem(Exception):
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         super().__init__(str(problem))
 
 
 def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
-    """Load ``path`` safely; raise ``_YamlProblem`` (wrapped by callers) on any problem."""
+    """Load ``path`` safely; raise ``YamlProblem`` (wrapped by callers) on any problem."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise _YamlProblem(
+        raise YamlProblem(
             Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}")
         ) from exc
     return parse_yaml(raw, display)
@@ -121,7 +121,7 @@ def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
 
 def parse_yaml(raw: bytes, display: str) -> tuple[Any, SourceMap]:
     if len(raw) > MAX_FILE_BYTES:
-        raise _YamlProblem(
+        raise YamlProblem(
             Problem(
                 display,
                 1,
@@ -145,11 +145,11 @@ def parse_yaml(raw: bytes, display: str) -> tuple[Any, SourceMap]:
         builder.report_unclaimed()
     except _Refused as exc:
         line, col = exc.mark.line + 1, exc.mark.column + 1
-        raise _YamlProblem(Problem(display, line, col, "", exc.message)) from None
+        raise YamlProblem(Problem(display, line, col, "", exc.message)) from None
     except yaml.MarkedYAMLError as exc:
-        raise _YamlProblem(_marked_problem(exc, display)) from exc
+        raise YamlProblem(_marked_problem(exc, display)) from exc
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
-        raise _YamlProblem(Problem(display, 1, 1, "", f"invalid YAML: {exc}")) from exc
+        raise YamlProblem(Problem(display, 1, 1, "", f"invalid YAML: {exc}")) from exc
     finally:
         loader.dispose()
     return data, smap
@@ -164,7 +164,7 @@ def _decode(raw: bytes, display: str) -> str:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise _YamlProblem(
+        raise YamlProblem(
             Problem(
                 display,
                 line,
@@ -301,7 +301,7 @@ class _Builder:
 
     def _fail(self, node: Node, message: str, loc: Loc = ()) -> NoReturn:
         m = node.start_mark
-        raise _YamlProblem(
+        raise YamlProblem(
             Problem(self.smap.file, m.line + 1, m.column + 1, format_loc(loc), message)
         )
 

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -109,9 +109,7 @@ def informatieobject_xml(obj: Informatieobject) -> bytes:
     event = _sub(io, "event")
     _begrip(event, "eventType", "Creatie", None, _LIST_EVENT)
     _text(event, "eventTijd", obj.datum.isoformat())
-    _begrip(
-        io, "waardering", _WAARDERING_LABELS[obj.waardering], obj.waardering, _LIST_WAARDERING
-    )
+    _begrip(io, "waardering", _WAARDERING_LABELS[obj.waardering], obj.waardering, _LIST_WAARDERING)
     if obj.bewaartermijn is not None:
         termijn = _sub(io, "bewaartermijn")
         _text(termijn, "termijnLooptijd", f"P{obj.bewaartermijn}Y")
@@ -123,8 +121,9 @@ def informatieobject_xml(obj: Informatieobject) -> bytes:
     if obj.vorige_versie is not None:
         related = _sub(io, "gerelateerdInformatieobject")
         _verwijzing(related, "gerelateerdInformatieobjectVerwijzing", obj.vorige_versie)
-        _begrip(related, "gerelateerdInformatieobjectTypeRelatie", "Vorige versie", None,
-                _LIST_RELATIE)
+        _begrip(
+            related, "gerelateerdInformatieobjectTypeRelatie", "Vorige versie", None, _LIST_RELATIE
+        )
     _verwijzing(io, "archiefvormer", obj.archiefvormer)
     beperking = _sub(io, "beperkingGebruik")
     _begrip(beperking, "beperkingGebruikType", "Openbaar", None, _LIST_BEPERKING)
@@ -187,8 +186,8 @@ def read_informatieobject(xml: bytes) -> InformatieobjectRecord:
         naam=_value(el, "naam"),
         datum=_value(el, "event/m:eventTijd"),
         representaties=tuple(
-            str(t) for t in el.xpath("m:heeftRepresentatie/m:verwijzingNaam/text()",
-                                     namespaces={"m": NS})
+            str(t)
+            for t in el.xpath("m:heeftRepresentatie/m:verwijzingNaam/text()", namespaces={"m": NS})
         ),
     )
 
@@ -229,9 +228,7 @@ def _verwijzing(parent: etree._Element, tag: str, ref: Verwijzing) -> None:
         _identificatie(el, "verwijzingIdentificatie", ref.kenmerk, ref.bron)
 
 
-def _begrip(
-    parent: etree._Element, tag: str, label: str, code: str | None, lijst: str
-) -> None:
+def _begrip(parent: etree._Element, tag: str, label: str, code: str | None, lijst: str) -> None:
     el = _sub(parent, tag)
     _text(el, "begripLabel", label)
     if code is not None:

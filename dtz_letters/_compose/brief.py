@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ._document import Block, Heading, Span, parse_markdown
-from ._models import Adres, Contact, Onbekend, Ondertekenaar, Passage
-from ._yaml import Loc, format_loc
-from .errors import Problem, TemplateError
+from .._input.models import Adres, Contact, Kleuren, Logo, Onbekend, Ondertekenaar, Passage
+from .._input.safe_yaml import Loc
+from ..errors import Problem
+from .document import Block, Heading, Span, block_text
+from .markdown import parse_markdown
+from .text import Expander
 
 if TYPE_CHECKING:
-    from jinja2.sandbox import SandboxedEnvironment
-
-    from ._load import LoadedLetter, LoadedProfile
+    from .._input.load import LetterFile, ProfileFile
+    from .._input.models import Profile
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,18 @@ class Signatory:
 
 @dataclass(frozen=True)
 class Brief:
-    """One letter for one municipality, ready to render."""
+    """One letter for one municipality, ready to render: every value decided, the profile's
+    included, so a renderer never looks behind it."""
 
     slug: str
     name: str  # the letter's file stem, used for output file names
-    profile: LoadedProfile
+    gemeente: str  # the short name, "Coevorden"
+    officiele_naam: str  # "gemeente Coevorden": the author
+    tooi: str  # the TOOI code, "gm0109"
+    sender_lines: tuple[str, ...]  # the letterhead's sender block
+    logo: Logo  # its file in the municipality's folder, and its alternative text
+    kleuren: Kleuren
+    lettertype: str
     documenttype: str
     onderwerp: str
     datum: dt.date | None
@@ -61,24 +68,8 @@ class Brief:
         """Shown as CONCEPT: declared so, or a fact the letter needs is not known."""
         return self.status == "concept" or bool(self.missing)
 
-    @property
-    def gemeente(self) -> str:
-        return self.profile.profile.naam
-
-    @property
-    def sender_lines(self) -> tuple[str, ...]:
-        p = self.profile.profile
-        lines = [p.officiele_naam]
-        if isinstance(p.postadres, Adres):
-            lines.extend(p.postadres.postal_lines())
-        lines.append(f"Telefoon {p.telefoon}")
-        lines.append(p.website.removeprefix("https://"))
-        return tuple(lines)
-
     def text(self) -> str:
         """The letter's words in reading order, page furniture aside (for checks and tests)."""
-        from ._document import block_text
-
         parts = [self.aan, *self.reference_rows_text(), f"Onderwerp {self.onderwerp}", self.aanhef]
         parts += [block_text(b) for b in self.body]
         parts += [self.slot, *([self.plaats_datum] if self.plaats_datum else []), self.college]
@@ -126,14 +117,24 @@ def long_date(day: dt.date) -> str:
     return format_date(day, format="d MMMM y", locale="nl")
 
 
-def for_gemeente(letter: LoadedLetter, profile: LoadedProfile) -> Brief:
+def sender_lines(p: Profile) -> tuple[str, ...]:
+    """The sender block of the letterhead: name, postal address, phone, website."""
+    lines = [p.officiele_naam]
+    if isinstance(p.postadres, Adres):
+        lines.extend(p.postadres.postal_lines())
+    lines.append(f"Telefoon {p.telefoon}")
+    lines.append(p.website.removeprefix("https://"))
+    return tuple(lines)
+
+
+def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
     """Resolve ``letter`` for the municipality of ``profile``."""
     lt = letter.letter
     p = profile.profile
     slug = profile.slug
     variant = lt.per_gemeente.get(slug)
     missing: list[Problem] = []
-    expand = _Expander(letter, profile)
+    expand = Expander(letter, profile)
 
     def pick(name: str) -> Any:
         value = getattr(variant, name, None) if variant else None
@@ -187,7 +188,13 @@ def for_gemeente(letter: LoadedLetter, profile: LoadedProfile) -> Brief:
     return Brief(
         slug=slug,
         name=letter.name,
-        profile=profile,
+        gemeente=p.naam,
+        officiele_naam=p.officiele_naam,
+        tooi=p.tooi,
+        sender_lines=sender_lines(p),
+        logo=p.logo,
+        kleuren=p.kleuren,
+        lettertype=p.lettertype,
         documenttype=p.documenttype,
         onderwerp=expand(lt.onderwerp, ("onderwerp",)),
         datum=day,
@@ -228,65 +235,3 @@ def _applies(alleen: list[str] | None, behalve: list[str] | None, slug: str) -> 
     if alleen is not None and slug not in alleen:
         return False
     return not (behalve is not None and slug in behalve)
-
-
-@cache
-def _sandbox() -> SandboxedEnvironment:
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    # Letter text is data. It may name profile values ({{ gemeente.naam }}), evaluated in an
-    # immutable sandbox: no attribute of Python internals, no mutation, undefined is an error.
-    return ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
-    )
-
-
-class _Expander:
-    """Fills profile values into letter text, pointing at the file and line on error."""
-
-    def __init__(self, letter: LoadedLetter, profile: LoadedProfile) -> None:
-        self.letter = letter
-        p = profile.profile
-        self.context = {
-            "gemeente": {
-                "naam": p.naam,
-                "officiele_naam": p.officiele_naam,
-                "provincie": p.provincie,
-                "website": p.website,
-                "telefoon": p.telefoon,
-                "tooi": p.tooi,
-                "slug": profile.slug,
-            }
-        }
-
-    def __call__(self, text: str, loc: Loc) -> str:
-        if "{{" not in text and "{%" not in text and "{#" not in text:
-            return text
-        from jinja2 import TemplateError as JinjaError
-        from jinja2 import TemplateSyntaxError
-
-        smap = self.letter.source
-        try:
-            return _sandbox().from_string(text).render(self.context)
-        except TemplateSyntaxError as exc:
-            line = smap.text_line(loc) + (exc.lineno or 1) - 1
-            raise TemplateError(
-                str(Problem(smap.file, line, 1, format_loc(loc), f"template error: {exc.message}"))
-            ) from None
-        except JinjaError as exc:
-            line = smap.text_line(loc) + _template_line(exc) - 1
-            raise TemplateError(
-                str(Problem(smap.file, line, 1, format_loc(loc), f"template error: {exc}"))
-            ) from None
-
-
-def _template_line(exc: BaseException) -> int:
-    """The line inside the template text where the error was raised (1 if unknown)."""
-    tb = exc.__traceback__
-    line = 1
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == "<template>":
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line

@@ -2,7 +2,7 @@
 
 The official logos are not ours to draw. A wordmark is plain type in the house font, in grey,
 so nobody mistakes it for the real thing; the profile marks it ``vervangen: true``. Run
-``python -m dtz_letters._wordmark templates/<slug>`` to (re)draw one from its profile.
+``python -m dtz_letters._tools.wordmark templates/<slug>`` to (re)draw one from its profile.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ._workspace import FONTS_FOLDER
+from .._input.workspace import FONTS_FOLDER
 
 #: Drawn at 4x the printed size (45 mm wide at 300 dpi is about 530 px).
 _SCALE = 4

@@ -14,13 +14,13 @@ identification into the metadata: a file only claims PDF/UA-1 when it passes.
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
+
+from .pdf import kids_of, problems_of_file, unembedded_fonts, walk_structure
 
 #: Operators that put marks on the page (text, paths, images, shadings, forms).
 PAINTING = frozenset(
@@ -34,15 +34,12 @@ _XMP_TITLE = re.compile(
 
 def check_pdf_accessibility(pdf: bytes | Path) -> list[str]:
     """The accessibility problems of ``pdf``, each as a sentence; empty when it passes."""
-    source = io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf
-    try:
-        doc = pikepdf.open(source)
-    except pikepdf.PasswordError:
-        return ["The PDF is encrypted, so its structure cannot be checked."]
-    except pikepdf.PdfError as exc:
-        return [f"The file cannot be read as PDF ({exc})."]
-    with doc:
-        return problems_of(doc)
+    return problems_of_file(
+        pdf,
+        problems_of,
+        encrypted="The PDF is encrypted, so its structure cannot be checked.",
+        unreadable="The file cannot be read as PDF ({}).",
+    )
 
 
 def problems_of(doc: pikepdf.Pdf) -> list[str]:
@@ -82,7 +79,7 @@ def _document_problems(doc: pikepdf.Pdf) -> list[str]:
     xmp = metadata.read_bytes() if isinstance(metadata, pikepdf.Stream) else b""
     if not _XMP_TITLE.search(xmp):
         problems.append("The XMP metadata has no document title (dc:title).")
-    for font in _unembedded_fonts(doc):
+    for font in unembedded_fonts(doc):
         problems.append(f"The font {font} is not embedded.")
     for number, page in enumerate(doc.pages, start=1):
         annots = page.obj.get("/Annots")
@@ -96,23 +93,6 @@ def _document_problems(doc: pikepdf.Pdf) -> list[str]:
             if annot.get("/Subtype") not in ("/Popup",) and "/StructParent" not in annot:
                 problems.append(f"page {number}: an annotation is not in the structure tree.")
     return problems
-
-
-def _unembedded_fonts(doc: pikepdf.Pdf) -> list[str]:
-    missing: set[str] = set()
-    for obj in doc.objects:
-        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/Font":
-            continue
-        # Type 3 glyphs are drawn by the file itself; a Type 0 font is embedded in its
-        # descendant, which this loop visits on its own.
-        if obj.get("/Subtype") in ("/Type3", "/Type0"):
-            continue
-        descriptor = obj.get("/FontDescriptor")
-        if not isinstance(descriptor, pikepdf.Dictionary) or not any(
-            key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
-        ):
-            missing.add(str(obj.get("/BaseFont", "(unnamed)")).lstrip("/"))
-    return sorted(missing)
 
 
 # --------------------------------------------------------------------------- structure tree
@@ -138,7 +118,7 @@ def _read_tree(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> _Tree:
         tree.elements.append(element)
         if element.is_indirect:
             tree.reachable.add(element.objgen)
-        for kid in _kids(element):
+        for kid in kids_of(element):
             if isinstance(kid, int):
                 if page is not None:
                     tree.claimed.add((page.objgen, kid))
@@ -147,34 +127,6 @@ def _read_tree(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> _Tree:
                 if isinstance(mcr_page, pikepdf.Dictionary) and "/MCID" in kid:
                     tree.claimed.add((mcr_page.objgen, int(kid.MCID)))
     return tree
-
-
-def _kids(element: pikepdf.Dictionary) -> list[object]:
-    k = element.get("/K")
-    items = list(k) if isinstance(k, pikepdf.Array) else ([] if k is None else [k])
-    return [int(i) if isinstance(i, int) else i for i in items]
-
-
-def walk_structure(
-    root: pikepdf.Dictionary,
-) -> Iterator[tuple[pikepdf.Dictionary, pikepdf.Dictionary | None]]:
-    """Every structure element under ``root`` in reading order, with its page (/Pg)."""
-    seen: set[tuple[int, int]] = set()
-    stack: list[tuple[object, pikepdf.Dictionary | None]] = [
-        (kid, None) for kid in reversed(_kids(root))
-    ]
-    while stack:
-        node, page = stack.pop()
-        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
-            continue
-        if node.is_indirect:
-            if node.objgen in seen:
-                continue
-            seen.add(node.objgen)
-        pg = node.get("/Pg")
-        page = pg if isinstance(pg, pikepdf.Dictionary) else page
-        yield node, page
-        stack.extend((kid, page) for kid in reversed(_kids(node)))
 
 
 def _element_problems(tree: _Tree) -> list[str]:
@@ -193,11 +145,11 @@ def _element_problems(tree: _Tree) -> list[str]:
                 problems.append(f"The heading levels skip: an H{level} follows {before}.")
             last_heading = level
         if kind == "/L":
-            for kid in _struct_kids(element):
+            for kid in _structkids(element):
                 if str(kid.S) not in ("/LI", "/Caption"):
                     problems.append(f"A list (L) holds a {str(kid.S)[1:]}, not a list item (LI).")
         if kind == "/LI":
-            kids = [str(k.S) for k in _struct_kids(element)]
+            kids = [str(k.S) for k in _structkids(element)]
             if "/LBody" not in kids:
                 problems.append("A list item (LI) has no body (LBody).")
             for other in sorted(set(kids) - {"/Lbl", "/LBody"}):
@@ -209,20 +161,20 @@ def _element_problems(tree: _Tree) -> list[str]:
     return problems
 
 
-def _struct_kids(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
-    return [k for k in _kids(element) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+def _structkids(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    return [k for k in kids_of(element) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
 
 
 def _has_headers(table: pikepdf.Dictionary) -> bool:
     rows: list[pikepdf.Dictionary] = []
-    for kid in _struct_kids(table):
+    for kid in _structkids(table):
         if kid.S == "/TR":
             rows.append(kid)
         elif str(kid.S) in ("/THead", "/TBody", "/TFoot"):
-            rows.extend(r for r in _struct_kids(kid) if r.S == "/TR")
+            rows.extend(r for r in _structkids(kid) if r.S == "/TR")
     if not rows:
         return False
-    cells = [[str(c.S) for c in _struct_kids(row)] for row in rows]
+    cells = [[str(c.S) for c in _structkids(row)] for row in rows]
     first_row = "/TH" in cells[0]
     first_column = all(row and row[0] == "/TH" for row in cells)
     return first_row or first_column

@@ -1,9 +1,9 @@
 """Render a ``Brief`` to DOCX through the Word template of its house style.
 
 The template (``templates/<slug>/letter.docx``, else ``templates/base/letter.docx``, built by
-``_docx_template.py``) holds the layout and the docxtpl tags; the letter only ever arrives as
-context values. The body is built with python-docx as a docxtpl sub-document from the block
-model, so headings, lists, tables and links are real Word structures.
+``dtz_letters._tools.docx_template``) holds the layout and the docxtpl tags; the letter only
+ever arrives as context values. The body is built with python-docx as a docxtpl sub-document
+from the block model, so headings, lists, tables and links are real Word structures.
 
 Safety, by construction:
 
@@ -28,27 +28,28 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._document import Block, Heading, Inline, ListBlock, Paragraph, Table
-from ._docx_template import (
+from .._compose.document import Block, Heading, Inline, ListBlock, Paragraph, Table
+from .._templating import environment
+from ..errors import AssetError, RenderError, TemplateError, display_path
+from .docx_layout import (
     ABSTRACT_DECIMAL,
     NUM_BULLET,
     TEXT_WIDTH_TWIPS,
     repack,
     set_core_properties,
 )
-from .errors import AssetError, RenderError, TemplateError, display_path
 
 if TYPE_CHECKING:
     from docx.document import Document
     from docx.oxml.numbering import CT_Numbering
     from docx.parts.document import DocumentPart
     from docx.text.paragraph import Paragraph as DocxParagraph
-    from docxtpl import DocxTemplate  # type: ignore[import-untyped]
+    from docxtpl import DocxTemplate
     from jinja2 import Environment
     from markupsafe import Markup
 
-    from ._compose import Brief
-    from ._workspace import Workspace
+    from .._compose.brief import Brief
+    from .._input.workspace import HouseStyle
 
 #: Characters XML 1.0 cannot hold (C0 controls but tab, newline, carriage return; surrogates;
 #: the two non-characters U+FFFE and U+FFFF).
@@ -60,15 +61,25 @@ _EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 _LOGO_HEIGHT_MM = 16
 
 
-def render_docx(brief: Brief, workspace: Workspace) -> bytes:
+def render(brief: Brief, style: HouseStyle) -> bytes:
+    """The registry's entry (see :func:`render_docx`)."""
+    return render_docx(brief, style)
+
+
+def warm_up() -> None:
+    """Import docxtpl now (the renderer imports it on first use): before forking workers."""
+    _template_class()
+
+
+def render_docx(brief: Brief, style: HouseStyle) -> bytes:
     """The letter as DOCX bytes, the same bytes for the same input."""
     _refuse_forbidden_characters(brief)
-    template_path = _template_path(brief, workspace)
+    template_path = _template_path(style)
     tpl = _LetterTemplate(io.BytesIO(_template_bytes(template_path)), template_path)
     doc = tpl.get_docx()
-    if template_path.parent == workspace.base:
+    if template_path.parent == style.base:
         _apply_profile_style(doc, brief)
-    context = _context(tpl, brief)
+    context = _context(tpl, brief, style)
     from jinja2 import TemplateError as JinjaError
 
     try:
@@ -92,7 +103,7 @@ def docx_environment() -> Environment:
     letter's: the letter arrives only as context values). docxtpl's only change to the
     environment is to switch on autoescape, which is on already.
     """
-    from jinja2 import Environment, StrictUndefined
+    from jinja2 import Environment
 
     class CompilingOnce(Environment):
         _compiled: dict[str, Any]
@@ -107,18 +118,14 @@ def docx_environment() -> Environment:
                 template = self._compiled[source] = super().from_string(source)
             return template
 
-    env = CompilingOnce(undefined=StrictUndefined, autoescape=True, finalize=_xml_value)
+    env = environment(cls=CompilingOnce, autoescape=True, finalize=_xml_value)
+    assert isinstance(env, CompilingOnce)
     env._compiled = {}
     return env
 
 
 #: How many compiled template parts the DOCX environment keeps.
 _COMPILED_PARTS = 64
-
-
-def import_docxtpl() -> None:
-    """Import docxtpl now (the renderer imports it on first use): before forking workers."""
-    _template_class()
 
 
 def _xml_value(value: object) -> Markup:
@@ -139,7 +146,7 @@ def _refuse_forbidden_characters(brief: Brief) -> None:
         "the sender lines": "\n".join(brief.sender_lines),
         "the document type": brief.documenttype,
         "the municipality's name": brief.gemeente,
-        "the logo's alternative text": brief.profile.profile.logo.alt,
+        "the logo's alternative text": brief.logo.alt,
     }
 
     def hrefs(blocks: tuple[Block, ...]) -> list[str]:
@@ -172,13 +179,12 @@ def _refuse_forbidden_characters(brief: Brief) -> None:
 # --------------------------------------------------------------------------- template
 
 
-def _template_path(brief: Brief, workspace: Workspace) -> Path:
-    own = workspace.templates / brief.slug / "letter.docx"
-    path = own if own.is_file() else workspace.base / "letter.docx"
+def _template_path(style: HouseStyle) -> Path:
+    path = style.find("letter.docx")
     if not path.is_file():
         raise AssetError(
             f"The Word template {display_path(path)} is missing; "
-            "regenerate it with: python -m dtz_letters._docx_template."
+            "regenerate it with: python -m dtz_letters._tools.docx_template."
         )
     return path
 
@@ -285,18 +291,17 @@ def _apply_profile_style(doc: Document, brief: Brief) -> None:
     from docx.oxml.ns import qn
     from docx.shared import RGBColor
 
-    p = brief.profile.profile
     styles = doc.styles.element
     defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
     if defaults is not None:
         fonts = defaults.find(qn("w:rFonts"))
         if fonts is not None:
             for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-                fonts.set(qn(attr), p.lettertype)
+                fonts.set(qn(attr), brief.lettertype)
         colour = defaults.find(qn("w:color"))
         if colour is not None:
-            colour.set(qn("w:val"), p.kleuren.tekst.lstrip("#").upper())
-    accent = RGBColor.from_string(p.kleuren.accent.lstrip("#").upper())
+            colour.set(qn("w:val"), brief.kleuren.tekst.lstrip("#").upper())
+    accent = RGBColor.from_string(brief.kleuren.accent.lstrip("#").upper())
     for level in range(1, 7):
         doc.styles[f"Heading {level}"].font.color.rgb = accent
 
@@ -304,12 +309,12 @@ def _apply_profile_style(doc: Document, brief: Brief) -> None:
 # --------------------------------------------------------------------------- context
 
 
-def _context(tpl: DocxTemplate, brief: Brief) -> dict[str, Any]:
+def _context(tpl: DocxTemplate, brief: Brief, style: HouseStyle) -> dict[str, Any]:
     return {
         "gemeente": brief.gemeente,
         "documenttype": brief.documenttype,
         "concept": brief.concept,
-        "logo": _logo(tpl, brief),
+        "logo": _logo(tpl, brief, style),
         "afzender": list(brief.sender_lines),
         "kopregel": " · ".join((brief.gemeente, brief.documenttype, brief.onderwerp)),
         "aan": brief.aan,
@@ -325,22 +330,20 @@ def _context(tpl: DocxTemplate, brief: Brief) -> dict[str, Any]:
     }
 
 
-def _logo(tpl: DocxTemplate, brief: Brief) -> object:
+def _logo(tpl: DocxTemplate, brief: Brief, style: HouseStyle) -> object:
     from docx.shared import Mm
 
-    loaded = brief.profile
-    folder = loaded.folder.resolve()
-    path = (folder / loaded.profile.logo.bestand).resolve()
+    folder = style.gemeente.resolve()
+    profile = display_path(style.gemeente / "profile.yaml")
+    path = (folder / brief.logo.bestand).resolve()
     if not path.is_relative_to(folder):
         raise AssetError(
-            f"The logo {loaded.profile.logo.bestand!r} in {display_path(loaded.file)} lies "
-            f"outside {display_path(folder)}; put the logo in the municipality's folder."
+            f"The logo {brief.logo.bestand!r} in {profile} lies outside "
+            f"{display_path(folder)}; put the logo in the municipality's folder."
         )
     if not path.is_file():
-        raise AssetError(
-            f"The logo {display_path(path)} named in {display_path(loaded.file)} is missing."
-        )
-    return _logo_class()(tpl, str(path), height=Mm(_LOGO_HEIGHT_MM), alt=loaded.profile.logo.alt)
+        raise AssetError(f"The logo {display_path(path)} named in {profile} is missing.")
+    return _logo_class()(tpl, str(path), height=Mm(_LOGO_HEIGHT_MM), alt=brief.logo.alt)
 
 
 @cache
@@ -516,15 +519,14 @@ def _number(p: DocxParagraph, num_id: int, level: int) -> None:
 
 
 def _set_core_properties(doc: Document, brief: Brief) -> None:
-    p = brief.profile.profile
     values = {
         "dc:title": brief.onderwerp,
-        "dc:subject": f"{brief.documenttype} van de {p.officiele_naam}",
-        "dc:creator": p.officiele_naam,
+        "dc:subject": f"{brief.documenttype} van de {brief.officiele_naam}",
+        "dc:creator": brief.officiele_naam,
         "cp:keywords": "; ".join(
             k for k in (brief.documenttype, brief.gemeente, brief.kenmerk) if k
         ),
-        "cp:lastModifiedBy": p.officiele_naam,
+        "cp:lastModifiedBy": brief.officiele_naam,
         "cp:revision": "1",
         "dc:language": "nl-NL",
         "cp:contentStatus": "Concept" if brief.concept else "Definitief",

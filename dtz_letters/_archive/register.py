@@ -1,0 +1,110 @@
+"""The register (one SQLite row per archived file version) and the archive's lock."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from .._reports import RegisterRow
+from ..errors import ArchiveError, display_path
+from .names import KIND_PDF
+
+REGISTER = "register.sqlite"
+LOCK = ".lock"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY,
+    identificatie TEXT NOT NULL,
+    gemeente TEXT NOT NULL,
+    date TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    path TEXT NOT NULL UNIQUE,
+    archived_at TEXT NOT NULL,
+    version INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_identificatie ON files (identificatie, version);
+"""
+_COLUMNS = (
+    "identificatie, gemeente, date, subject, reference, kind, sha256, size, path, "
+    "archived_at, version"
+)
+
+
+@contextlib.contextmanager
+def open_register(root: Path, *, create: bool = False) -> Iterator[sqlite3.Connection]:
+    """The register database; created (with its table) only when ``create``."""
+    path = root / REGISTER
+    if not create and not path.is_file():
+        raise ArchiveError(f"{display_path(path)}: the archive register is missing.")
+    # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE ... COMMIT) where we write.
+    conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+    try:
+        if create:
+            conn.executescript(_SCHEMA)
+        yield conn
+    finally:
+        conn.close()
+
+
+def register_rows(
+    conn: sqlite3.Connection, where: str = "", params: Sequence[object] = ()
+) -> list[RegisterRow]:
+    order = "ORDER BY gemeente, date, identificatie, version, path"
+    sql = f"SELECT {_COLUMNS} FROM files {where} {order}"
+    return [RegisterRow(*row) for row in conn.execute(sql, tuple(params))]
+
+
+def list_archive(
+    root: Path,
+    *,
+    gemeente: str | None = None,
+    year: int | None = None,
+    search: str | None = None,
+) -> list[RegisterRow]:
+    """The archived letter versions (their PDF rows), filtered, in archive order."""
+    clauses, params = ["kind = ?"], [KIND_PDF]
+    if gemeente:
+        clauses.append("gemeente = ?")
+        params.append(gemeente)
+    if year:
+        clauses.append("substr(date, 1, 4) = ?")
+        params.append(f"{year:04d}")
+    if search:
+        clauses.append("(subject LIKE ? OR reference LIKE ? OR identificatie LIKE ?)")
+        like = f"%{search}%"
+        params += [like, like, like]
+    with open_register(root) as conn:
+        return register_rows(conn, "WHERE " + " AND ".join(clauses), params)
+
+
+@contextlib.contextmanager
+def archive_lock(root: Path) -> Iterator[None]:
+    """Hold the archive's lock: one writer at a time checks the register and writes."""
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def insert_rows(conn: sqlite3.Connection, rows: Sequence[tuple[object, ...]]) -> None:
+    """Add register rows in one transaction: all of them or, on any failure, none."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.executemany(f"INSERT INTO files ({_COLUMNS}) VALUES ({', '.join('?' * 11)})", rows)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

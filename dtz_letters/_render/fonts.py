@@ -1,0 +1,65 @@
+"""Which characters of a letter the house font lacks, and what the PDF prints instead.
+
+Such characters are printed in the shipped fallback font, or as an empty box when no shipped
+font has them (never in a system font: it would not be the house style, nor the same on
+another machine); :func:`font_warning` says which.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from .._compose.brief import Brief
+from .._input.workspace import HouseStyle
+from ..errors import AssetError, display_path
+
+#: The shipped font that the base stylesheet uses for all text, and the shipped font that
+#: follows it in the font-family stack for the characters it lacks.
+HOUSE_FONT = "Open Sans"
+HOUSE_FONT_FILE = "OpenSans-Regular.ttf"
+FALLBACK_FONT = "DejaVu Sans"
+FALLBACK_FONT_FILE = "DejaVuSans.ttf"
+
+
+def font_warning(brief: Brief, style: HouseStyle) -> str | None:
+    """A warning when the letter has characters the house font lacks, else None (the caller
+    names the letter and municipality).
+
+    Such characters are printed in the shipped fallback font, or, when it lacks them too, as
+    an empty box: the renderer never lets a system font into the PDF (it would not be the
+    house style, nor the same on another machine).
+    """
+    if brief.lettertype != HOUSE_FONT:
+        return None
+    fonts = style.fonts
+    text = "\n".join([brief.text(), *brief.sender_lines, brief.gemeente, brief.documenttype])
+    house = _codepoints(fonts / HOUSE_FONT_FILE)
+    lacking = sorted({c for c in text if ord(c) not in house and not c.isspace()})
+    if not lacking:
+        return None
+    fallback_file = fonts / FALLBACK_FONT_FILE
+    fallback = _codepoints(fallback_file) if fallback_file.is_file() else frozenset()
+    in_fallback = [c for c in lacking if ord(c) in fallback]
+    in_none = [c for c in lacking if ord(c) not in fallback]
+    parts = []
+    if in_fallback:
+        parts.append(f"{_chars(in_fallback)} printed in the fallback font {FALLBACK_FONT}")
+    if in_none:
+        parts.append(f"{_chars(in_none)} in no shipped font, printed as an empty box")
+    return f"characters the house font {HOUSE_FONT} lacks: {'; '.join(parts)}."
+
+
+def _chars(chars: list[str], limit: int = 5) -> str:
+    shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in chars[:limit])
+    return shown + (f" and {len(chars) - limit} more" if len(chars) > limit else "")
+
+
+@cache
+def _codepoints(font_file: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    if not font_file.is_file():
+        raise AssetError(f"The font {display_path(font_file)} is missing.")
+    with TTFont(font_file, lazy=True) as font:
+        return frozenset(font.getBestCmap())

@@ -1,0 +1,119 @@
+"""What the front doors report: plain records, no behaviour beyond a few views.
+
+Every command (``render``, ``check``, ``archive``, ``verify``, ``archive list``) returns one of
+these; the command line prints them and the overview page reads them. They depend on nothing
+but :mod:`dtz_letters.errors`, so any stage may produce them and any front door may show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one letter for one municipality (or to a letter as a whole)."""
+
+    letter: str  # the letter file as shown to users
+    slug: str | None
+    status: str | None = None  # "concept" or "definitief", as rendered
+    files: tuple[Path, ...] = ()
+    error: str | None = None
+    missing: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = ()  # rendered, but not quite as written (a font fallback)
+    thumbnail: Path | None = None  # the overview's picture of page 1, when one was made
+    gemeente: str | None = None  # the municipality's official name, for people to read
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class BatchReport:
+    """The result of ``render``: one outcome per letter and municipality."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    index: Path | None = None  # the overview page, when one was written
+    # Fixed on the way in (located problems), or noticed while rendering: never fatal.
+    warnings: list[Problem | str] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def rendered(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.ok]
+
+
+@dataclass
+class CheckReport:
+    """The result of ``check``: errors, facts still unknown, and the letters that passed."""
+
+    errors: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    valid: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ArchiveOutcome:
+    """What happened to one letter for one municipality in ``archive``."""
+
+    letter: str
+    slug: str | None
+    status: str | None = None  # "archived", "unchanged", "new version" or "skipped, ..."
+    identificatie: str | None = None
+    version: int | None = None
+    folder: Path | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class ArchiveReport:
+    root: Path
+    outcomes: list[ArchiveOutcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # located, from loading the letters
+
+    @property
+    def failures(self) -> list[ArchiveOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One archived file version, as the register records it."""
+
+    identificatie: str
+    gemeente: str
+    date: str
+    subject: str
+    reference: str
+    kind: str
+    sha256: str
+    size: int
+    path: str  # relative to the archive root, with forward slashes
+    archived_at: str
+    version: int
+
+
+@dataclass
+class VerifyReport:
+    root: Path
+    problems: list[str] = field(default_factory=list)
+    #: Left by an interrupted archive run, not part of the archive; the next run removes it.
+    notes: list[str] = field(default_factory=list)
+    files: int = 0  # files on disk that were checked
+    rows: int = 0  # register rows that were checked
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
