@@ -39,7 +39,8 @@ templates: $(VENV)/.installed
 	$(BIN)/python -m dtz_letters._tools.wordmark $(filter-out templates/base/ templates/fonts/,$(wildcard templates/*/))
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check dtz_letters tests
+	$(BIN)/ruff check dtz_letters tests scripts
+	$(BIN)/ruff format --check dtz_letters tests scripts
 	$(BIN)/mypy dtz_letters
 
 clean:

@@ -3,6 +3,7 @@ municipality, with the house style its renderers read."""
 
 from __future__ import annotations
 
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -34,3 +35,41 @@ def brief_for(ws_root: Path, yaml_text: str, slug: str = "coevorden") -> tuple[B
 def repo_style(slug: str = "coevorden") -> HouseStyle:
     """The house style of ``slug`` in the repository's own workspace."""
     return Workspace(REPO).house_style(slug)
+
+
+#: A letter with only the required fields, for one municipality: what error cases start from.
+MINIMAL_LETTER = """\
+onderwerp: Test
+datum: 2025-03-20
+gemeenten: [coevorden]
+secties:
+  - tekst: Een alinea.
+"""
+
+
+def libreoffice_pdf(docx: Path, out_dir: Path) -> Path:
+    """``docx`` converted to PDF by headless LibreOffice (a profile of its own in
+    ``out_dir``, so runs do not share state): the outside judge of our Word files."""
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(out_dir / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return out_dir / docx.with_suffix(".pdf").name
+
+
+def pdftotext(pdf: Path) -> str:
+    """The text of ``pdf`` as poppler's pdftotext reads it."""
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout

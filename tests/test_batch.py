@@ -155,3 +155,56 @@ def test_characters_the_house_font_lacks_are_a_warning_not_a_failure(
         "emmen/sneeuw.pdf",
         "hoogeveen/sneeuw.pdf",
     ]
+
+
+TOY_RENDERER = '''\
+"""A toy output format: the letter's words as plain text."""
+
+
+def render(brief, style):
+    return (brief.onderwerp + "\\n" + brief.text()).encode("utf-8")
+'''
+
+
+def test_a_new_format_is_one_module_and_one_registry_line(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dtz_letters import Renderer, register_renderer, render_batch
+    from dtz_letters._render.registry import unregister
+
+    (tmp_path / "toy_txt.py").write_text(TOY_RENDERER, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    letter = workspace / "letters" / "goed.yaml"
+    letter.write_text(GOOD, encoding="utf-8")
+    out = workspace / "out"
+    register_renderer(Renderer("txt", "txt", "text/plain", "toy_txt"))  # the one line
+    try:
+        report = render_batch(
+            [letter], gemeenten=["emmen", "hoogeveen"], formats=["txt", "pdf"], out=out, jobs=2
+        )
+        assert report.failures == []
+        for slug in ("emmen", "hoogeveen"):
+            text = (out / slug / "goed.txt").read_text(encoding="utf-8")
+            assert text.startswith(f"Voortgang {slug.capitalize()}\n")
+        index = (out / "index.html").read_text(encoding="utf-8")
+        assert '<a href="emmen/goed.txt">TXT</a>' in index
+        assert '<a href="hoogeveen/goed.pdf">PDF</a>' in index
+        # The command line offers it too.
+        assert main(["render", str(letter), "-g", "emmen", "-f", "txt", "--out", str(out)]) == 0
+    finally:
+        unregister("txt")
+    with pytest.raises(SystemExit):
+        main(["render", str(letter), "-f", "txt", "--out", str(out)])
+
+
+def test_the_html_renderer_gives_the_html_the_pdf_is_made_of(workspace: Path) -> None:
+    from dtz_letters import Workspace, compose, render
+    from dtz_letters._render.html import render_html
+
+    letter = workspace / "letters" / "goed.yaml"
+    letter.write_text(GOOD, encoding="utf-8")
+    html = render(letter, "emmen", "html").decode("utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Voortgang Emmen</span></h1>" in html
+    style = Workspace(workspace).house_style("emmen")
+    assert html == render_html(compose(letter, "emmen"), style)

@@ -6,7 +6,6 @@ import dataclasses
 import io
 import re
 import shutil
-import subprocess
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from dtz_letters._compose.document import Heading, Paragraph, plain
 from dtz_letters._render.docx import render_docx
 from dtz_letters.errors import RenderError, TemplateError
 from tests.conftest import EXAMPLE, REPO
-from tests.helpers import brief_for, brief_of
+from tests.helpers import brief_for, brief_of, libreoffice_pdf, pdftotext
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -407,27 +406,7 @@ def test_libreoffice_converts_the_example(example: tuple[Brief, bytes], tmp_path
     brief, data = example
     source = tmp_path / "brief.docx"
     source.write_bytes(data)
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    text = subprocess.run(
-        ["pdftotext", str(tmp_path / "brief.pdf"), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    text = pdftotext(libreoffice_pdf(source, tmp_path))
     flat = " ".join(text.split())
     assert brief.onderwerp in flat
     assert "K. Brinks" in flat and "R. Bergsma" in flat

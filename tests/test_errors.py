@@ -9,14 +9,9 @@ import pytest
 
 from dtz_letters import LetterError, load_letter
 from dtz_letters.cli import main
+from tests.helpers import MINIMAL_LETTER
 
-GOOD = """\
-onderwerp: Test
-datum: 2025-03-20
-gemeenten: [coevorden]
-secties:
-  - tekst: Een alinea.
-"""
+GOOD = MINIMAL_LETTER
 
 
 def write(ws: Path, text: str, name: str = "brief.yaml") -> Path:

@@ -32,15 +32,10 @@ from fontTools.ttLib import TTFont
 from dtz_letters import LetterError, compose, load_letter, render
 from dtz_letters.cli import main
 from tests.conftest import REPO
+from tests.helpers import MINIMAL_LETTER
 from tests.textutil import docx_body_lines, normalise, pdf_body_lines
 
-GOOD = """\
-onderwerp: Test
-datum: 2025-03-20
-gemeenten: [coevorden]
-secties:
-  - tekst: Een alinea.
-"""
+GOOD = MINIMAL_LETTER
 ALLOWED = (
     "allowed: onderwerp, datum, kenmerk, uw_kenmerk, status, gemeenten, aan, aanhef, secties, "
     "bijlagen, slot, contact, ondertekenaars, per_gemeente"

@@ -13,6 +13,7 @@ import pytest
 from dtz_letters import compose
 from dtz_letters.cli import main
 from tests.conftest import EXAMPLE, REPO
+from tests.helpers import libreoffice_pdf, pdftotext
 from tests.textutil import (
     docx_body_lines,
     normalise,
@@ -110,26 +111,7 @@ def test_rendering_twice_gives_the_same_bytes(rendered: Path, tmp_path: Path) ->
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_docx(rendered: Path, tmp_path: Path) -> None:
     _, docx = files(rendered, "coevorden")
-    profile = tmp_path / "lo-profile"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(docx),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    converted = tmp_path / docx.with_suffix(".pdf").name
-    text = subprocess.run(
-        ["pdftotext", str(converted), "-"], check=True, capture_output=True, text=True
-    ).stdout
+    text = pdftotext(libreoffice_pdf(docx, tmp_path))
     for expected in ("Samenwerkingsverband Dutch Techzone", "K. Brinks", "R. Bergsma"):
         assert expected in text
 

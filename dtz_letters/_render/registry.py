@@ -53,6 +53,11 @@ def register(renderer: Renderer) -> Renderer:
     return renderer
 
 
+def unregister(name: str) -> None:
+    """Forget the renderer called ``name`` (a plug-in that is unloaded, a test that is done)."""
+    _RENDERERS.pop(name, None)
+
+
 def renderer(name: str) -> Renderer:
     """The renderer called ``name``; ``ValueError`` naming the known ones otherwise."""
     try:
