@@ -455,3 +455,38 @@ def test_a_letter_sets_its_own_archive_settings_and_attachments_are_archived(
         "/m:MDTO/m:bestand/m:isRepresentatieVan/m:verwijzingIdentificatie/m:identificatieKenmerk",
     ) == [ident]
     assert verify_archive(root / "output" / "archief").problems == []
+
+
+# --------------------------------------------------------------------------- 1. PDF/A in verify
+
+
+def test_verify_checks_the_pdfa_rules_it_can(archive_copy: Path) -> None:
+    """What PDFBox found before the fix, verify finds on its own: /Interpolate true, and XMP
+    namespaces declared on rdf:RDF."""
+    import pikepdf
+
+    pdf = archive_copy / FOLDER / f"{IDENT}.pdf"
+    with pikepdf.open(pdf, allow_overwriting_input=True) as doc:
+        for obj in doc.objects:
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image":
+                obj.Interpolate = True
+        xmp = doc.Root.Metadata.read_bytes()
+        shared = b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" ' + (
+            b'xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
+        )
+        xmp = re.sub(rb"<rdf:RDF [^>]*>", shared, xmp, count=1)
+        xmp = xmp.replace(
+            b' xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" rdf:about', b" rdf:about"
+        )
+        doc.Root.Metadata.write(xmp)
+        doc.save(pdf)
+    problems = verify_archive(archive_copy).problems
+    prefix = f"{FOLDER}/{IDENT}.pdf: not a proper PDF/A-2a: "
+    assert (
+        prefix + "2 image(s) ask for /Interpolate true, which PDF/A-2 forbids (ISO 19005-2 6.2.8)."
+        in problems
+    ), problems
+    assert (
+        prefix + "its XMP metadata declares the namespaces pdfaid on rdf:RDF instead of on each "
+        "rdf:Description (PDFBox-based tools then miss those schemas)." in problems
+    ), problems
