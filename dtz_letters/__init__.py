@@ -178,12 +178,16 @@ def list_archive(
     return list_rows(_archive_dir(archive_dir), gemeente=gemeente, year=year, search=search)
 
 
-def verify(archive_dir: str | Path | None = None) -> VerifyReport:
+def verify(archive_dir: str | Path | None = None, *, expect: str | None = None) -> VerifyReport:
     """Check an archive's files, sidecars and register; every problem in ``.problems``.
-    Without ``archive_dir``, the archive of the workspace around the working directory."""
+    Without ``archive_dir``, the archive of the workspace around the working directory.
+
+    ``.digest`` is one SHA-256 over the register and every sidecar: kept elsewhere, it shows
+    a later change that the archive alone cannot (a consistent rewrite). With ``expect``, a
+    different digest is a problem."""
     from ._archive.verify import verify_archive
 
-    return verify_archive(_archive_dir(archive_dir))
+    return verify_archive(_archive_dir(archive_dir), expect=expect)
 
 
 def check_pdf_accessibility(pdf: bytes | str | Path) -> list[str]:

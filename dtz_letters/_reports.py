@@ -103,6 +103,7 @@ class RegisterRow:
     path: str  # relative to the archive root, with forward slashes
     archived_at: str
     version: int
+    source: str = ""  # the letter file it was archived from (its path in the workspace)
 
 
 @dataclass
@@ -113,6 +114,8 @@ class VerifyReport:
     notes: list[str] = field(default_factory=list)
     files: int = 0  # files on disk that were checked
     rows: int = 0  # register rows that were checked
+    #: SHA-256 over the register and every sidecar: keep it elsewhere, compare with --expect.
+    digest: str = ""
 
     @property
     def ok(self) -> bool:

@@ -140,6 +140,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ARCHIVE",
         help="archive folder (default: output/archief/ in the workspace)",
     )
+    verify.add_argument(
+        "--expect",
+        default=None,
+        metavar="DIGEST",
+        help="fail unless the archive digest is this one (printed by an earlier verify and "
+        "kept outside the archive)",
+    )
     return parser
 
 
@@ -158,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "archive-list":
             return _archive_list(args)
         if args.command == "verify":
-            return _verify(args.archive)
+            return _verify(args.archive, args.expect)
     except DtzLettersError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -290,12 +297,14 @@ def _archive_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _verify(archive: Path | None) -> int:
-    report = verify(archive)
+def _verify(archive: Path | None, expect: str | None) -> int:
+    report = verify(archive, expect=expect)
     for line in report.notes:
         print(f"note: {line}", file=sys.stderr)
     for line in report.problems:
         print(line, file=sys.stderr)
+    # Keep this line outside the archive: verify --expect compares with it later.
+    print(f"archive digest (SHA-256 over the register and all sidecars): {report.digest}")
     verdict = f"{len(report.problems)} problem(s)" if report.problems else "ok"
     print(f"{report.root}: {report.files} files, {report.rows} register rows: {verdict}")
     return 1 if report.problems else 0

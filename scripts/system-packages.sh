@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages dtz-letters needs, only those missing.
 #   scripts/system-packages.sh render   WeasyPrint's libraries (Pango, HarfBuzz, fontconfig)
-#   scripts/system-packages.sh test     also qpdf, poppler-utils and LibreOffice Writer, which
-#                                       the tests use as outside judges of our files
+#   scripts/system-packages.sh test     also qpdf, poppler-utils, LibreOffice Writer and Apache
+#                                       PDFBox preflight (with a JDK to run it), which the tests
+#                                       use as outside judges of our files
 set -euo pipefail
 need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig)
 if [ "${1:-render}" = "test" ]; then
-  need+=(qpdf poppler-utils libreoffice-writer-nogui)
+  need+=(qpdf poppler-utils libreoffice-writer-nogui libpdfbox2-java openjdk-17-jdk-headless)
 fi
 missing=()
 for pkg in "${need[@]}"; do

@@ -35,7 +35,9 @@ OFFICIAL_XSD = REPO.parent / "shared" / "mdto" / "MDTO-XML1.0.1.xsd"
 PACKAGED_XSD = REPO / "dtz_letters" / "schemas" / "MDTO-XML1.0.1.xsd"
 M = {"m": NS}
 
-IDENT = "gm0109-2025-03-20-Z-2025-0123"
+#: The kenmerk Z/2025/0123 is not plain (it has slashes): shown with hyphens, and told apart
+#: from Z-2025-0123 by the first 10 hex digits of SHA-256("kenmerk:Z/2025/0123").
+IDENT = "gm0109-2025-03-20-Z-2025-0123_" + hashlib.sha256(b"kenmerk:Z/2025/0123").hexdigest()[:10]
 FOLDER = f"coevorden/2025/{IDENT}"
 V1_FILES = sorted(
     f"{FOLDER}/{name}"
@@ -43,18 +45,24 @@ V1_FILES = sorted(
         f"{IDENT}.mdto.xml",
         f"{IDENT}.pdf",
         f"{IDENT}.pdf.bestand.mdto.xml",
-        f"{IDENT}-brief.yaml",
-        f"{IDENT}-brief.yaml.bestand.mdto.xml",
-        f"{IDENT}-profiel.yaml",
-        f"{IDENT}-profiel.yaml.bestand.mdto.xml",
+        f"{IDENT}_bron.mdto.xml",
+        f"{IDENT}_brief.yaml",
+        f"{IDENT}_brief.yaml.bestand.mdto.xml",
+        f"{IDENT}_profiel.yaml",
+        f"{IDENT}_profiel.yaml.bestand.mdto.xml",
     )
 )
 
+#: Fictitious test values: the real profiles mark these unknown (no source gives them).
 ARCHIEF = """
 archief:
   waardering: V
   bewaartermijn: 10
-  selectielijst: Selectielijst gemeenten en intergemeentelijke organen 2020
+  selectielijst: Testselectielijst dtz-letters (fictief)
+  informatiecategorie:
+    code: "9.9.9"
+    label: Testcategorie raadsinformatiebrieven (fictief)
+  identificatiebron: Testzaaksysteem (fictief)
 """
 
 LETTER = """\
@@ -183,7 +191,7 @@ def test_packaged_schema_is_the_official_one() -> None:
 def test_every_sidecar_is_valid_against_the_xsd(archived: Path) -> None:
     schema = etree.XMLSchema(etree.parse(str(PACKAGED_XSD)))
     sidecars = [rel for rel in files_of(archived) if rel.endswith(".mdto.xml")]
-    assert len(sidecars) == 4
+    assert len(sidecars) == 5
     for rel in sidecars:
         doc = etree.parse(str(archived / rel))
         assert schema.validate(doc), (rel, schema.error_log)
@@ -198,39 +206,83 @@ def test_informatieobject_records_the_letter(archived: Path) -> None:
     def text(path: str) -> list[str]:
         return [str(t) for t in io_.xpath(path + "/text()", namespaces=M)]
 
+    bron = "gemeente Coevorden, archief raadsinformatiebrieven"
     assert text("m:identificatie/m:identificatieKenmerk") == [IDENT, "Z/2025/0123"]
-    assert text("m:identificatie/m:identificatieBron") == [
-        "dtz-letters",
-        "zaaksysteem gemeente Coevorden",
-    ]
+    # The kenmerk's source is the municipality's registration (from the profile), not us.
+    assert text("m:identificatie/m:identificatieBron") == [bron, "Testzaaksysteem (fictief)"]
     assert text("m:naam") == ["Testbrief voor het archief"]
     assert text("m:aggregatieniveau/m:begripLabel") == ["Archiefstuk"]
     assert text("m:taal") == ["nl"]
+    assert text("m:event/m:eventType/m:begripLabel") == ["Creatie"]
     assert text("m:event/m:eventTijd") == ["2025-03-20"]
+    assert text("m:event/m:eventVerantwoordelijkeActor/m:verwijzingNaam") == [
+        "het college van burgemeester en wethouders van Coevorden"
+    ]
     assert text("m:waardering/m:begripCode") == ["V"]
+    assert text("m:waardering/m:begripLabel") == ["Tijdelijk te bewaren"]
+    # V: trigger, start, length and end, so the destruction date is in the sidecar.
+    assert text("m:bewaartermijn/m:termijnTriggerStartLooptijd/m:begripLabel") == ["Creatie"]
+    assert text("m:bewaartermijn/m:termijnStartdatumLooptijd") == ["2025-03-20"]
     assert text("m:bewaartermijn/m:termijnLooptijd") == ["P10Y"]
+    assert text("m:bewaartermijn/m:termijnEinddatum") == ["2035-03-20"]
+    # Code and label apart; the list is the selectielijst.
+    assert text("m:informatiecategorie/m:begripCode") == ["9.9.9"]
+    assert text("m:informatiecategorie/m:begripLabel") == [
+        "Testcategorie raadsinformatiebrieven (fictief)"
+    ]
+    assert text("m:informatiecategorie/m:begripBegrippenlijst/m:verwijzingNaam") == [
+        "Testselectielijst dtz-letters (fictief)"
+    ]
     assert text("m:archiefvormer/m:verwijzingNaam") == ["gemeente Coevorden"]
-    assert text("m:archiefvormer/m:verwijzingIdentificatie/m:identificatieKenmerk") == ["gm0109"]
+    assert text("m:archiefvormer/m:verwijzingIdentificatie/m:identificatieKenmerk") == [
+        "https://identifier.overheid.nl/tooi/id/gemeente/gm0109"
+    ]
     assert text("m:archiefvormer/m:verwijzingIdentificatie/m:identificatieBron") == [
         "TOOI register gemeenten compleet"
     ]
     assert text("m:beperkingGebruik/m:beperkingGebruikType/m:begripLabel") == ["Openbaar"]
+    # The PDF represents the letter; the sources are a related informatieobject.
+    assert text("m:heeftRepresentatie/m:verwijzingNaam") == [f"{IDENT}.pdf"]
+    assert text(
+        "m:gerelateerdInformatieobject/m:gerelateerdInformatieobjectVerwijzing/"
+        "m:verwijzingIdentificatie/m:identificatieKenmerk"
+    ) == [f"{IDENT}_bron"]
+    assert text(
+        "m:gerelateerdInformatieobject/m:gerelateerdInformatieobjectTypeRelatie/m:begripLabel"
+    ) == ["Heeft bron"]
+
+
+def test_sources_are_their_own_informatieobject(archived: Path) -> None:
+    doc = etree.parse(str(archived / FOLDER / f"{IDENT}_bron.mdto.xml"))
+    io_ = doc.find("m:informatieobject", M)
+    assert io_ is not None
+
+    def text(path: str) -> list[str]:
+        return [str(t) for t in io_.xpath(path + "/text()", namespaces=M)]
+
+    assert text("m:identificatie/m:identificatieKenmerk") == [f"{IDENT}_bron"]
     assert text("m:heeftRepresentatie/m:verwijzingNaam") == [
-        f"{IDENT}.pdf",
-        f"{IDENT}-brief.yaml",
-        f"{IDENT}-profiel.yaml",
+        f"{IDENT}_brief.yaml",
+        f"{IDENT}_profiel.yaml",
     ]
+    assert text(
+        "m:gerelateerdInformatieobject/m:gerelateerdInformatieobjectVerwijzing/"
+        "m:verwijzingIdentificatie/m:identificatieKenmerk"
+    ) == [IDENT]
+    assert text("m:waardering/m:begripCode") == ["V"]
 
 
 @pytest.mark.parametrize(
-    ("name", "puid"),
+    ("name", "puid", "owner"),
     [
-        (f"{IDENT}.pdf", "fmt/476"),
-        (f"{IDENT}-brief.yaml", "fmt/818"),
-        (f"{IDENT}-profiel.yaml", "fmt/818"),
+        (f"{IDENT}.pdf", "fmt/476", IDENT),
+        (f"{IDENT}_brief.yaml", "fmt/818", f"{IDENT}_bron"),
+        (f"{IDENT}_profiel.yaml", "fmt/818", f"{IDENT}_bron"),
     ],
 )
-def test_bestand_sidecar_describes_its_file(archived: Path, name: str, puid: str) -> None:
+def test_bestand_sidecar_describes_its_file(
+    archived: Path, name: str, puid: str, owner: str
+) -> None:
     data = (archived / FOLDER / name).read_bytes()
     doc = etree.parse(str(archived / FOLDER / f"{name}.bestand.mdto.xml"))
     b = doc.find("m:bestand", M)
@@ -245,16 +297,16 @@ def test_bestand_sidecar_describes_its_file(archived: Path, name: str, puid: str
     assert text("m:bestandsformaat/m:begripCode") == puid
     assert text("m:checksum/m:checksumAlgoritme/m:begripLabel") == "SHA-256"
     assert text("m:checksum/m:checksumWaarde") == hashlib.sha256(data).hexdigest()
-    assert text("m:isRepresentatieVan/m:verwijzingIdentificatie/m:identificatieKenmerk") == IDENT
+    assert text("m:isRepresentatieVan/m:verwijzingIdentificatie/m:identificatieKenmerk") == owner
     # The recorded format is the identified format.
     assert pygfried.identify(str(archived / FOLDER / name)) == puid
 
 
 def test_source_and_profile_are_stored_as_rendered(archived: Path, ws: Path) -> None:
-    assert (archived / FOLDER / f"{IDENT}-brief.yaml").read_bytes() == (
+    assert (archived / FOLDER / f"{IDENT}_brief.yaml").read_bytes() == (
         ws / "letters" / "rib-archief.yaml"
     ).read_bytes()
-    assert (archived / FOLDER / f"{IDENT}-profiel.yaml").read_bytes() == (
+    assert (archived / FOLDER / f"{IDENT}_profiel.yaml").read_bytes() == (
         ws / "templates" / "coevorden" / "profile.yaml"
     ).read_bytes()
 
@@ -349,14 +401,21 @@ def test_new_version_is_stored_beside_the_old(
     }
     added = sorted(set(after) - set(before))
     assert added == sorted(
-        f"{FOLDER}/{rel.rsplit('/', 1)[1].replace(IDENT, f'{IDENT}-v2')}" for rel in V1_FILES
+        f"{FOLDER}/{rel.rsplit('/', 1)[1].replace(IDENT, f'{IDENT}_v2')}" for rel in V1_FILES
     )
-    v2 = etree.parse(str(archive_copy / FOLDER / f"{IDENT}-v2.mdto.xml"))
+    v2 = etree.parse(str(archive_copy / FOLDER / f"{IDENT}_v2.mdto.xml"))
     assert v2.xpath(
-        "//m:gerelateerdInformatieobjectVerwijzing/m:verwijzingIdentificatie/"
-        "m:identificatieKenmerk/text()",
+        "//m:gerelateerdInformatieobject[m:gerelateerdInformatieobjectTypeRelatie/"
+        "m:begripLabel='Vorige versie']/m:gerelateerdInformatieobjectVerwijzing/"
+        "m:verwijzingIdentificatie/m:identificatieKenmerk/text()",
         namespaces=M,
     ) == [IDENT]
+    # ... with the digest of version 1's files, which verify recomputes.
+    (result,) = v2.xpath("//m:event/m:eventResultaat/text()", namespaces=M)
+    with sqlite3.connect(archive_copy / REGISTER) as conn:
+        v1 = conn.execute("SELECT path, sha256 FROM files WHERE version = 1").fetchall()
+    lines = sorted(f"{path.rsplit('/', 1)[1]} {sha}\n" for path, sha in v1)
+    assert hashlib.sha256("".join(lines).encode()).hexdigest() in str(result)
     assert [r.version for r in list_archive(archive_copy)] == [1, 2]
     assert verify_archive(archive_copy).problems == []
     # Archiving version 2 again is unchanged.
@@ -389,10 +448,10 @@ def test_concurrent_runs_keep_the_register_whole(archived: Path, tmp_path: Path)
     root = ws / "output" / "archief"
     report = verify_archive(root)
     assert report.problems == []
-    assert report.files == report.rows == 14
+    assert report.files == report.rows == 16
     with sqlite3.connect(root / REGISTER) as conn:
         paths = [p for (p,) in conn.execute("SELECT path FROM files")]
-    assert len(paths) == len(set(paths)) == 14
+    assert len(paths) == len(set(paths)) == 16
     # Another process, the same bytes.
     assert (root / FOLDER / f"{IDENT}.pdf").read_bytes() == (
         archived / FOLDER / f"{IDENT}.pdf"
@@ -471,10 +530,20 @@ def make_workspace_in(root: Path) -> None:
 def test_identificatie_is_safe_and_stable() -> None:
     import datetime as dt
 
-    ident = identificatie_for("gm0114", dt.date(2025, 1, 2), 'Z 2025/01#2&3 "x"', "brief")
-    assert ident == "gm0114-2025-01-02-Z-2025-01-2-3-x"
-    assert identificatie_for("gm0114", dt.date(2025, 1, 2), None, "rib dtz") == (
-        "gm0114-2025-01-02-rib-dtz"
+    def h(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+    day = dt.date(2025, 1, 2)
+    kenmerk = 'Z 2025/01#2&3 "x"'
+    ident = identificatie_for("gm0114", day, kenmerk, "letters/brief.yaml")
+    assert ident == f"gm0114-2025-01-02-Z-2025-01-2-3-x_{h('kenmerk:' + kenmerk)}"
+    # A plain kenmerk is kept as it is.
+    assert identificatie_for("gm0114", day, "Z-2025-0123", "letters/brief.yaml") == (
+        "gm0114-2025-01-02-Z-2025-0123"
+    )
+    # Without a kenmerk: the letter file, always with the hash of its path.
+    assert identificatie_for("gm0114", day, None, "letters/rib dtz.yaml") == (
+        f"gm0114-2025-01-02-rib-dtz_{h('bron:letters/rib dtz.yaml')}"
     )
     from dtz_letters import ArchiveError
 
@@ -514,7 +583,7 @@ def test_archive_list_filters(archived: Path, capsys: pytest.CaptureFixture[str]
 def test_verify_passes_a_sound_archive(archived: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli(capsys, "verify", archived)
     assert (code, err) == (0, "")
-    assert out.strip().endswith("7 files, 7 register rows: ok")
+    assert out.strip().endswith("8 files, 8 register rows: ok")
     import dtz_letters
 
     assert dtz_letters.verify(archived).ok

@@ -44,7 +44,7 @@ def test_broken_letter_and_broken_profile_do_not_stop_the_batch(
         "a space, two capitals (7740 AA)",
         f"{broken}:6:1: onderwerpp: unknown key (allowed: onderwerp, datum, kenmerk, uw_kenmerk, "
         "status, gemeenten, aan, aanhef, secties, bijlagen, slot, contact, ondertekenaars, "
-        "per_gemeente)",
+        "per_gemeente, archief)",
     ]
     rendered = sorted(p.relative_to(out).as_posix() for p in out.glob("*/*.*"))
     assert rendered == [

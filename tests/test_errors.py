@@ -45,7 +45,7 @@ CASES = {
         [
             "6:1: onderwerpp: unknown key (allowed: onderwerp, datum, kenmerk, uw_kenmerk, status, "
             "gemeenten, aan, aanhef, secties, bijlagen, slot, contact, ondertekenaars, "
-            "per_gemeente)"
+            "per_gemeente, archief)"
         ],
     ),
     "wrong type": (
@@ -122,7 +122,8 @@ def test_cli_reports_every_problem_and_writes_nothing(
     assert err == [
         f"{bad}:6:9: status: must be one of: concept, definitief",
         f"{bad}:7:1: foo: unknown key (allowed: onderwerp, datum, kenmerk, uw_kenmerk, status, "
-        "gemeenten, aan, aanhef, secties, bijlagen, slot, contact, ondertekenaars, per_gemeente)",
+        "gemeenten, aan, aanhef, secties, bijlagen, slot, contact, ondertekenaars, per_gemeente, "
+        "archief)",
     ]
     assert not out.exists()
 

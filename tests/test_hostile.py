@@ -38,7 +38,7 @@ from tests.textutil import docx_body_lines, normalise, pdf_body_lines
 GOOD = MINIMAL_LETTER
 ALLOWED = (
     "allowed: onderwerp, datum, kenmerk, uw_kenmerk, status, gemeenten, aan, aanhef, secties, "
-    "bijlagen, slot, contact, ondertekenaars, per_gemeente"
+    "bijlagen, slot, contact, ondertekenaars, per_gemeente, archief"
 )
 
 
@@ -164,7 +164,7 @@ CORPUS: dict[str, tuple[str | bytes, list[str]]] = {
         GOOD + "per_gemeente:\n  coevorden:\n    onderwerp: Anders\n",
         [
             "8:5: per_gemeente.coevorden.onderwerp: unknown key (allowed: datum, kenmerk, "
-            "uw_kenmerk, contact, aanhef, ondertekenaars)"
+            "uw_kenmerk, contact, aanhef, ondertekenaars, archief)"
         ],
     ),
     # empty or whitespace-only required text

@@ -103,8 +103,8 @@ from dtz_letters.cli import main
 sys.exit(main(sys.argv[3:]))
 """
 
-#: (kind, n): the n-th event of that kind kills the run. Storing a version renames 8 files
-#: into place: the journal, then the 7 files of the version.
+#: (kind, n): the n-th event of that kind kills the run. Storing a version renames 9 files
+#: into place: the journal, then the 8 files of the version.
 POINTS = [
     ("rename", 1),  # the journal is written, not yet in place
     ("write", 2),  # half of the first file written
@@ -112,7 +112,7 @@ POINTS = [
     ("rename", 3),  # the first file in place
     ("write", 5),
     ("rename", 6),
-    ("rename", 8),  # every file but the last in place
+    ("rename", 9),  # every file but the last in place
     ("insert", 1),  # in the register transaction
     ("insert", 4),  # in it, with rows written (a hot rollback journal)
     ("commit", 1),  # committing it
@@ -191,7 +191,7 @@ def assert_completed_by_a_new_run(
     assert main(["verify", str(archive)]) == 0
     out, err = capsys.readouterr()
     assert err == ""  # no notes: the rollback cleaned up
-    assert out.strip().endswith("14 files, 14 register rows: ok")
+    assert out.strip().endswith("16 files, 16 register rows: ok")
     assert [p for p in content_files(archive) if p.startswith(FOLDER)] == V1_FILES
     assert not (archive / PENDING).exists()
 

@@ -1,36 +1,170 @@
-"""The MDTO metadata of one archived letter version, assembled from the letter and its names."""
+"""The MDTO metadata of one archived letter version, assembled from the letter, its settings
+and its names: the letter's informatieobject, and the informatieobject of its sources.
+
+- The letter (``<base>.mdto.xml``) is represented by its PDF/A and its attachments.
+- Its sources (``<base>_bron.mdto.xml``: the letter's YAML and the profile it was rendered
+  with) are context, not a representation of the letter: a separate informatieobject, related
+  to the letter both ways ("Heeft bron" / "Is bron van").
+- Version 2 and later relate to the version before ("Vorige versie") and record, in a version
+  event, the SHA-256 over that version's files: a missing or altered earlier version fails
+  ``verify``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, replace
+
 from .._compose.brief import Brief
-from .mdto import Informatieobject, Verwijzing
-from .names import CONTENT_KINDS, Names
+from .mdto import (
+    LIST_EVENT,
+    LIST_EVENT_DTZ,
+    LIST_RELATIE,
+    LIST_WAARDERING,
+    WAARDERING_LABELS,
+    Begrip,
+    BeperkingGebruik,
+    Event,
+    Gerelateerd,
+    Informatieobject,
+    Termijn,
+    Verwijzing,
+    previous_version_text,
+)
+from .names import Names
 from .policy import Settings
 
-#: The bron of every identificatie dtz-letters makes up.
-BRON = "dtz-letters"
+#: Where the archiefvormer's TOOI identifier comes from (as gemeenten.md names the register).
 TOOI_BRON = "TOOI register gemeenten compleet"
+RELATIE_BRON, RELATIE_IS_BRON, RELATIE_VORIGE = "Heeft bron", "Is bron van", "Vorige versie"
+EVENT_VERSIE = "Nieuwe versie"
 
 
-def informatieobject_for(names: Names, brief: Brief, settings: Settings) -> Informatieobject:
+def archive_bron(officiele_naam: str) -> str:
+    """The identificatieBron of every identity the archive gives (letters, files): the
+    municipality's archive of raadsinformatiebrieven, not the software that keeps it."""
+    return f"{officiele_naam}, archief raadsinformatiebrieven"
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The version a new version replaces: its identity, subject and digest."""
+
+    version: int
+    base: str
+    naam: str
+    digest: str
+
+
+def add_years(start: dt.date, years: int) -> dt.date:
+    """``start`` plus whole years (29 February becomes 28 February in a common year)."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
+
+
+def letter_informatieobject(
+    names: Names,
+    brief: Brief,
+    settings: Settings,
+    representaties: list[str],
+    previous: Previous | None,
+) -> Informatieobject:
+    """The informatieobject of the letter (one version)."""
     assert brief.datum is not None
-    ids = [(names.base, BRON)]
-    if brief.kenmerk:
-        ids.append((brief.kenmerk, f"zaaksysteem {brief.officiele_naam}"))
-    previous = None
-    if names.version > 1:
-        before = Names(names.identificatie, names.version - 1)
-        previous = Verwijzing(brief.onderwerp, before.base, BRON)
-    return Informatieobject(
+    bron = archive_bron(brief.officiele_naam)
+    ids = [(names.base, bron)]
+    if brief.kenmerk and settings.identificatiebron:
+        ids.append((brief.kenmerk, settings.identificatiebron))
+    college = brief.college.strip().rstrip(",")
+    events = [
+        Event(Begrip("Creatie", None, LIST_EVENT), brief.datum.isoformat(), Verwijzing(college))
+    ]
+    related = [
+        Gerelateerd(
+            Verwijzing(bron_naam(brief), names.bron, bron),
+            Begrip(RELATIE_BRON, None, LIST_RELATIE),
+        )
+    ]
+    if previous is not None:
+        events.append(
+            Event(
+                Begrip(EVENT_VERSIE, None, LIST_EVENT_DTZ),
+                resultaat=previous_version_text(previous.version, previous.base, previous.digest),
+            )
+        )
+        related.append(
+            Gerelateerd(
+                Verwijzing(previous.naam, previous.base, bron),
+                Begrip(RELATIE_VORIGE, None, LIST_RELATIE),
+            )
+        )
+    return replace(
+        _shared(brief, settings),
         identificatie=tuple(ids),
         naam=brief.onderwerp,
-        datum=brief.datum,
-        waardering=settings.waardering,
-        bewaartermijn=settings.bewaartermijn,
-        selectielijst=settings.selectielijst,
-        archiefvormer=Verwijzing(brief.officiele_naam, brief.tooi, TOOI_BRON),
-        representaties=tuple(
-            Verwijzing(names.content(kind), names.content(kind), BRON) for kind in CONTENT_KINDS
+        omschrijving=f"{brief.documenttype} van {college[:1].lower()}{college[1:]}",
+        events=tuple(events),
+        representaties=tuple(Verwijzing(name, name, bron) for name in representaties),
+        gerelateerd=tuple(related),
+    )
+
+
+def bron_naam(brief: Brief) -> str:
+    return f"Bronbestanden van: {brief.onderwerp}"
+
+
+def bron_informatieobject(names: Names, brief: Brief, settings: Settings) -> Informatieobject:
+    """The informatieobject of the sources a letter version was rendered from."""
+    bron = archive_bron(brief.officiele_naam)
+    return replace(
+        _shared(brief, settings),
+        identificatie=((names.bron, bron),),
+        naam=bron_naam(brief),
+        omschrijving=(
+            "De tekst van de brief (YAML) en het huisstijlprofiel van de gemeente waaruit "
+            "dtz-letters de PDF heeft opgemaakt: de brief is er opnieuw mee op te maken en te "
+            "vergelijken."
         ),
-        vorige_versie=previous,
+        representaties=tuple(
+            Verwijzing(name, name, bron)
+            for name in (names.content("brief"), names.content("profiel"))
+        ),
+        gerelateerd=(
+            Gerelateerd(
+                Verwijzing(brief.onderwerp, names.base, bron),
+                Begrip(RELATIE_IS_BRON, None, LIST_RELATIE),
+            ),
+        ),
+    )
+
+
+def _shared(brief: Brief, settings: Settings) -> Informatieobject:
+    """What letter and sources share: waardering, term, category, creator, use."""
+    assert brief.datum is not None
+    termijn = None
+    if settings.bewaartermijn is not None:
+        # The term runs from the letter's date: the Creatie event the sidecar records.
+        termijn = Termijn(
+            trigger=Begrip("Creatie", None, LIST_EVENT),
+            start=brief.datum,
+            jaren=settings.bewaartermijn,
+            einde=add_years(brief.datum, settings.bewaartermijn),
+        )
+    return Informatieobject(
+        identificatie=(),
+        naam="",
+        waardering=Begrip(
+            WAARDERING_LABELS[settings.waardering], settings.waardering, LIST_WAARDERING
+        ),
+        bewaartermijn=termijn,
+        informatiecategorie=Begrip(
+            settings.categorie_label, settings.categorie_code, settings.selectielijst
+        ),
+        archiefvormer=Verwijzing(brief.officiele_naam, settings.tooi_uri, TOOI_BRON),
+        beperking=BeperkingGebruik(
+            Begrip(settings.beperking.label, None, settings.beperking_lijst),
+            settings.beperking.omschrijving,
+        ),
     )

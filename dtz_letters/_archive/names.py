@@ -1,12 +1,30 @@
 """Names in the archive: the identificatie of a letter, and the files of each version.
 
 The names follow the MDTO SIP rules (no spaces, none of ``< > : " / \\ | ? * # &``, at most
-255 characters), so each folder can be handed to an e-depot as it is.
+255 characters), so each folder can be handed to an e-depot as it is. They are also
+injective: two different letters never share an identificatie or a file name. The rule:
+
+- ``identificatie = <TOOI code>-<date>-<tail>``. The tail is the kenmerk itself when it is
+  *plain* (letters and digits in groups joined by single hyphens: ``Z-2025-0123``). Any other
+  kenmerk (``Z/2025/0123``, ``Z 25.1``) is shown with each run of other characters as one
+  hyphen, followed by ``_`` and the first 10 hex digits of the SHA-256 of the kenmerk:
+  ``Z-2025-0123_3f9a2c1d0e``. So ``Z/25/1`` and ``Z-25-1`` stay apart, and the kenmerk stays
+  recognisable. A letter without a kenmerk is named after its source file (its path in the
+  workspace), always with the hash of that path: ``rib-dtz_9c0d1e2f3a``.
+- A plain tail has no ``_``; a hashed one has exactly one, before 10 hex digits. Every other
+  part a name adds starts with ``_`` and a word that is not 10 hex digits: ``_v2`` (version
+  2), ``_bron``, ``_brief``, ``_profiel``, ``_bijlage-1``. So a file name tells its letter,
+  version and role without ambiguity: version 2 of ``Z-1`` (``…-Z-1_v2``) is never the
+  letter with kenmerk ``Z-1-v2`` (``…-Z-1-v2``).
+
+Two different kenmerken share a hashed tail only if their SHA-256 share the first 40 bits and
+their readable parts are equal (on the same day, in the same municipality).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,25 +32,44 @@ from pathlib import Path
 from ..errors import ArchiveError
 
 #: Kinds of register rows: stored files, and the sidecars that describe them.
-KIND_PDF, KIND_BRIEF, KIND_PROFIEL = "pdf", "brief", "profiel"
-KIND_INFORMATIEOBJECT, KIND_BESTAND = "informatieobject", "bestand"
-CONTENT_KINDS = (KIND_PDF, KIND_BRIEF, KIND_PROFIEL)
+KIND_PDF, KIND_BRIEF, KIND_PROFIEL, KIND_BIJLAGE = "pdf", "brief", "profiel", "bijlage"
+#: The letter's informatieobject, the informatieobject of its sources, and bestand sidecars.
+KIND_INFORMATIEOBJECT, KIND_BRON, KIND_BESTAND = "informatieobject", "bron", "bestand"
+#: The sources a letter was rendered from: context, related to the letter, not a representation.
+SOURCE_KINDS = (KIND_BRIEF, KIND_PROFIEL)
+#: Every kind of stored file (each has a bestand sidecar).
+CONTENT_KINDS = (KIND_PDF, KIND_BIJLAGE, KIND_BRIEF, KIND_PROFIEL)
 
 #: Characters the MDTO SIP rules forbid in names, and whitespace.
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*#&\s]')
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_PLAIN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+_OTHER = re.compile(r"[^A-Za-z0-9]+")
+_SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
 MAX_NAME = 255
+#: A plain kenmerk longer than this is shortened, and then hashed like any other.
+_MAX_TAIL = 120
+HASH_DIGITS = 10
 
 
-def identificatie_for(tooi: str, datum: dt.date, kenmerk: str | None, stem: str) -> str:
-    """The stable identity of one letter for one municipality, safe as a SIP name.
+def identificatie_for(tooi: str, datum: dt.date, kenmerk: str | None, source: str) -> str:
+    """The identity of one letter for one municipality, safe as a SIP name (see the module).
 
-    ``<tooi>-<date>-<kenmerk or the letter's file stem>``: the TOOI code keeps the five
-    municipalities' copies of one letter apart, the date orders them, and the kenmerk (the
-    zaaknummer) when there is one ties the archive to the municipality's own records.
+    ``source`` is the letter file's path in the workspace (its source identity): it names a
+    letter without a kenmerk.
     """
-    tail = _UNSAFE.sub("-", kenmerk or stem).strip("-.") or "brief"
-    return check_name(f"{tooi}-{datum.isoformat()}-{tail}"[:200])
+    if kenmerk:
+        tail = _tail(kenmerk, f"kenmerk:{kenmerk}", always_hash=False)
+    else:
+        stem = re.sub(r"\.ya?ml$", "", source.removeprefix("letters/"))
+        tail = _tail(stem, f"bron:{source}", always_hash=True)
+    return check_name(f"{tooi}-{datum.isoformat()}-{tail}")
+
+
+def _tail(text: str, hashed: str, *, always_hash: bool) -> str:
+    if not always_hash and len(text) <= _MAX_TAIL and _PLAIN.fullmatch(text):
+        return text
+    readable = _OTHER.sub("-", text).strip("-")[:100].strip("-") or "brief"
+    return f"{readable}_{hashlib.sha256(hashed.encode('utf-8')).hexdigest()[:HASH_DIGITS]}"
 
 
 def check_name(name: str) -> str:
@@ -54,18 +91,33 @@ class Names:
 
     @property
     def base(self) -> str:
-        return self.identificatie if self.version == 1 else f"{self.identificatie}-v{self.version}"
+        """The identificatie of this version's informatieobject."""
+        return self.identificatie if self.version == 1 else f"{self.identificatie}_v{self.version}"
+
+    @property
+    def bron(self) -> str:
+        """The identificatie of the informatieobject of this version's sources."""
+        return f"{self.base}_bron"
 
     @property
     def informatieobject(self) -> str:
         return f"{self.base}.mdto.xml"
 
+    @property
+    def bron_informatieobject(self) -> str:
+        return f"{self.bron}.mdto.xml"
+
     def content(self, kind: str) -> str:
         return {
             KIND_PDF: f"{self.base}.pdf",
-            KIND_BRIEF: f"{self.base}-brief.yaml",
-            KIND_PROFIEL: f"{self.base}-profiel.yaml",
+            KIND_BRIEF: f"{self.base}_brief.yaml",
+            KIND_PROFIEL: f"{self.base}_profiel.yaml",
         }[kind]
+
+    def bijlage(self, number: int, original: str) -> str:
+        """Attachment ``number`` (from 1), keeping the original's suffix when it is plain."""
+        suffix = Path(original).suffix.lower()
+        return f"{self.base}_bijlage-{number}{suffix if _SUFFIX.fullmatch(suffix) else ''}"
 
 
 def sidecar_name(file_name: str) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .._reports import RegisterRow
@@ -29,14 +30,16 @@ CREATE TABLE IF NOT EXISTS files (
     size INTEGER NOT NULL,
     path TEXT NOT NULL UNIQUE,
     archived_at TEXT NOT NULL,
-    version INTEGER NOT NULL
+    version INTEGER NOT NULL,
+    source TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS files_identificatie ON files (identificatie, version);
 """
 _COLUMNS = (
     "identificatie, gemeente, date, subject, reference, kind, sha256, size, path, "
-    "archived_at, version"
+    "archived_at, version, source"
 )
+_COLUMN_COUNT = len(_COLUMNS.split(","))
 
 
 @contextlib.contextmanager
@@ -50,16 +53,27 @@ def open_register(root: Path, *, create: bool = False) -> Iterator[sqlite3.Conne
     try:
         if create:
             conn.executescript(_SCHEMA)
+            _add_source_column(conn)
         yield conn
     finally:
         conn.close()
+
+
+def _add_source_column(conn: sqlite3.Connection) -> None:
+    """A register from before letters had a source identity gets the column (empty)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(files)")}
+    if "source" not in columns:
+        conn.execute("ALTER TABLE files ADD COLUMN source TEXT NOT NULL DEFAULT ''")
 
 
 def register_rows(
     conn: sqlite3.Connection, where: str = "", params: Sequence[object] = ()
 ) -> list[RegisterRow]:
     order = "ORDER BY gemeente, date, identificatie, version, path"
-    sql = f"SELECT {_COLUMNS} FROM files {where} {order}"
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(files)")}
+    # A register written before the source column existed is read as it is (read-only).
+    chosen = _COLUMNS if "source" in columns else _COLUMNS.replace(", source", ", ''")
+    sql = f"SELECT {chosen} FROM files {where} {order}"
     return [RegisterRow(*row) for row in conn.execute(sql, tuple(params))]
 
 
@@ -103,8 +117,49 @@ def insert_rows(conn: sqlite3.Connection, rows: Sequence[tuple[object, ...]]) ->
     """Add register rows in one transaction: all of them or, on any failure, none."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.executemany(f"INSERT INTO files ({_COLUMNS}) VALUES ({', '.join('?' * 11)})", rows)
+        conn.executemany(
+            f"INSERT INTO files ({_COLUMNS}) VALUES ({', '.join('?' * _COLUMN_COUNT)})", rows
+        )
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def version_digest(files: Iterable[tuple[str, str]]) -> str:
+    """SHA-256 over one version's files: a line ``<file name> <SHA-256>`` per file, sorted.
+
+    A later version records it (in its informatieobject) for the version before it, so that
+    ``verify`` sees when an earlier version is missing or was altered.
+    """
+    lines = sorted(f"{name} {sha}\n" for name, sha in files)
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+
+
+def archive_digest(rows: Sequence[RegisterRow], sidecars: Iterable[tuple[str, str]]) -> str:
+    """SHA-256 over the whole register and the sidecars on disk, for a griffie to keep
+    elsewhere: every row (all columns), then ``<path> <SHA-256>`` of every sidecar, sorted.
+
+    The same archive always gives the same digest; any row added, removed or edited (a date,
+    a checksum, a whole letter) or any sidecar changed gives another one.
+    """
+    digest = hashlib.sha256(b"dtz-letters archive digest 1\n")
+    for row in sorted(rows, key=lambda r: r.path):
+        fields = (
+            row.path,
+            row.identificatie,
+            str(row.version),
+            row.gemeente,
+            row.date,
+            row.subject,
+            row.reference,
+            row.kind,
+            row.sha256,
+            str(row.size),
+            row.archived_at,
+            row.source,
+        )
+        digest.update(("\t".join(fields) + "\n").encode("utf-8"))
+    for path, sha in sorted(sidecars):
+        digest.update(f"sidecar {path} {sha}\n".encode())
+    return digest.hexdigest()

@@ -2,7 +2,12 @@
 
 The run goes through the pipeline like every front door: letters and profiles are validated
 first, then each copy is composed and stored on its own, so one failure never stops the
-others.
+others: a letter that breaks (a bug, a full disk) is one located line and the run goes on to
+the next letter and municipality; the exit status says that something failed.
+
+With ``final_only`` (what ``make render`` runs), concepts are skipped, and so is a final
+letter whose archive settings are not known yet (the five real profiles today), with one
+warning line each: rendering a final letter never fails on the archive.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from pathlib import Path
 from .._input.workspace import Workspace
 from .._pipeline import Copy, compose, failure_line, prepare
 from .._reports import ArchiveOutcome, ArchiveReport
-from ..errors import DtzLettersError
+from ..errors import DtzLettersError, display_path
 from .journal import recover
+from .policy import UnknownSettingsError
 from .register import archive_lock, open_register
 from .store import archive_brief
 
@@ -50,11 +56,20 @@ def archive_letters(
     with archive_lock(archive_root), open_register(archive_root, create=True) as conn:
         report.warnings += recover(conn, archive_root)
     for copy in prepared.copies:
-        report.outcomes.append(_archive_copy(copy, archive_root, new_version, final_only))
+        outcome, warning = _archive_copy(
+            copy, archive_root, prepared.workspace.root, new_version, final_only
+        )
+        report.outcomes.append(outcome)
+        if warning:
+            report.warnings.append(warning)
     return report
 
 
-def _archive_copy(copy: Copy, root: Path, new_version: bool, final_only: bool) -> ArchiveOutcome:
+def _archive_copy(
+    copy: Copy, root: Path, workspace_root: Path, new_version: bool, final_only: bool
+) -> tuple[ArchiveOutcome, str | None]:
+    """Archive one copy; its outcome, and the warning line when it was skipped for unknown
+    archive settings. Never raises: whatever goes wrong is this copy's one failure line."""
     try:
         brief = compose(copy)
         if final_only and brief.concept:
@@ -63,9 +78,36 @@ def _archive_copy(copy: Copy, root: Path, new_version: bool, final_only: bool) -
                 if brief.status == "concept"
                 else (f"{len(brief.missing)} fact(s) still unknown; see dtz-letters check")
             )
-            return ArchiveOutcome(copy.shown, copy.slug, f"skipped, a concept ({why})")
-        return archive_brief(
-            brief, copy.letter, copy.profile, copy.style, root, new_version=new_version
+            return ArchiveOutcome(copy.shown, copy.slug, f"skipped, a concept ({why})"), None
+        outcome = archive_brief(
+            brief,
+            copy.letter,
+            copy.profile,
+            copy.style,
+            root,
+            workspace_root=workspace_root,
+            new_version=new_version,
         )
+        return outcome, None
+    except UnknownSettingsError as exc:
+        if not final_only:
+            return ArchiveOutcome(copy.shown, copy.slug, error=failure_line(exc, copy)), None
+        more = f" (and {len(exc.reasons) - 1} more)" if len(exc.reasons) > 1 else ""
+        status = "skipped, archive settings not known yet"
+        warning = (
+            f"{copy.shown} [{copy.slug}]: final, but not archived: its archive settings are "
+            f"not known yet: {exc.reasons[0]}{more}"
+        )
+        return ArchiveOutcome(copy.shown, copy.slug, status), warning
     except DtzLettersError as exc:
-        return ArchiveOutcome(copy.shown, copy.slug, error=failure_line(exc, copy))
+        return ArchiveOutcome(copy.shown, copy.slug, error=failure_line(exc, copy)), None
+    except OSError as exc:  # a full disk, a folder that cannot be written: this copy only
+        where = f" ({display_path(Path(exc.filename))})" if exc.filename else ""
+        message = f"{copy.shown} [{copy.slug}]: not archived: {exc.strerror or exc}{where}"
+        return ArchiveOutcome(copy.shown, copy.slug, error=message), None
+    except Exception as exc:  # a bug must not stop the other letters: report it, go on
+        message = (
+            f"{copy.shown} [{copy.slug}]: not archived: internal error "
+            f"{type(exc).__name__}: {exc} (please report this)"
+        )
+        return ArchiveOutcome(copy.shown, copy.slug, error=message), None

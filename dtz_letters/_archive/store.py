@@ -1,30 +1,42 @@
-"""Storing one final letter version: its PDF/A-2a, its sources and their MDTO sidecars.
+"""Storing one final letter version: its PDF/A-2a, its attachments, its sources and their MDTO
+sidecars.
 
 Nothing archived is overwritten or deleted. Archiving an unchanged letter again changes
-nothing; a changed letter needs ``new_version``. The steps that make a store safe against
-interruption are in :mod:`.journal`; the register row is written last, under the lock.
+nothing; a changed letter needs ``new_version``, which only ever extends the same letter
+(the same source file): another letter that happens to get the same identity is refused,
+naming both. The steps that make a store safe against interruption are in :mod:`.journal`;
+the register rows are written last, under the lock.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from .._compose.brief import Brief
 from .._files import write_atomic
 from .._input.load import LetterFile, ProfileFile
+from .._input.validate import contained_file
 from .._input.workspace import HouseStyle
 from .._pdfpost.pdfa import PUID_PDFA_2A, finalize_pdfa
 from .._reports import ArchiveOutcome
 from ..errors import ArchiveError, display_path
 from .identify import checksum_time, identify_contents, sha256
 from .journal import clear_pending, recover, write_pending
-from .mdto import Bestand, Verwijzing, bestand_xml, informatieobject_xml
-from .metadata import BRON, informatieobject_for
+from .mdto import Bestand, Verwijzing, bestand_xml, checksum_datum, informatieobject_xml
+from .metadata import (
+    Previous,
+    archive_bron,
+    bron_informatieobject,
+    bron_naam,
+    letter_informatieobject,
+)
 from .names import (
-    CONTENT_KINDS,
     KIND_BESTAND,
+    KIND_BIJLAGE,
     KIND_BRIEF,
+    KIND_BRON,
     KIND_INFORMATIEOBJECT,
     KIND_PDF,
     KIND_PROFIEL,
@@ -34,10 +46,27 @@ from .names import (
     identificatie_for,
     sidecar_name,
 )
-from .policy import Settings, archief_settings, refuse_concept
-from .register import archive_lock, insert_rows, open_register
+from .policy import Settings, archive_settings, refuse_concept
+from .register import archive_lock, insert_rows, open_register, version_digest
 
 PDF_VARIANT = "pdf/a-2a"
+
+
+@dataclass(frozen=True)
+class _Content:
+    """What one version stores: the PDF, the attachments (original name, bytes), the sources."""
+
+    pdf: bytes
+    bijlagen: tuple[tuple[str, bytes], ...]
+    brief: bytes
+    profiel: bytes
+
+
+def source_identity(letter: Path, workspace_root: Path) -> str:
+    """The letter file as the archive knows it: its path in the workspace (else absolute)."""
+    path = letter.resolve()
+    root = workspace_root.resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
 
 def archive_brief(
@@ -47,29 +76,42 @@ def archive_brief(
     style: HouseStyle,
     root: Path,
     *,
+    workspace_root: Path,
     new_version: bool = False,
 ) -> ArchiveOutcome:
-    """Archive one resolved letter; :class:`ArchiveError` when it may not be archived."""
+    """Archive one resolved letter; :class:`ArchiveError` when it may not be archived
+    (:class:`~.policy.UnknownSettingsError` when its archive settings are not known yet)."""
     shown = display_path(letter.path)
     refuse_concept(brief, shown)
-    settings = archief_settings(profile)
+    settings = archive_settings(letter, profile, kenmerk=bool(brief.kenmerk))
     assert brief.datum is not None  # a definitief letter without missing facts has a date
-    identificatie = identificatie_for(brief.tooi, brief.datum, brief.kenmerk, brief.name)
-    contents = {
-        KIND_PDF: render_archival_pdf(brief, style),
-        KIND_BRIEF: letter.path.read_bytes(),
-        KIND_PROFIEL: profile.file.read_bytes(),
-    }
+    source = source_identity(letter.path, workspace_root)
+    identificatie = identificatie_for(brief.tooi, brief.datum, brief.kenmerk, source)
+    content = _Content(
+        pdf=render_archival_pdf(brief, style),
+        bijlagen=_read_bijlagen(letter, workspace_root),
+        brief=letter.path.read_bytes(),
+        profiel=profile.file.read_bytes(),
+    )
     folder = folder_for(root, brief.slug, brief.datum, identificatie)
     with archive_lock(root), open_register(root, create=True) as conn:
         recover(conn, root)
-        latest = conn.execute(
-            "SELECT max(version) FROM files WHERE identificatie = ?", (identificatie,)
-        ).fetchone()[0]
+        latest, stored_source = conn.execute(
+            "SELECT max(version), max(source) FROM files WHERE identificatie = ?",
+            (identificatie,),
+        ).fetchone()
         if latest:
             names = Names(identificatie, latest)
-            if _unchanged(conn, names, brief, settings, contents[KIND_PDF]):
+            if _unchanged(conn, names, brief, settings, content):
                 return ArchiveOutcome(shown, brief.slug, "unchanged", identificatie, latest, folder)
+            if stored_source and stored_source != source:
+                raise ArchiveError(
+                    f"{shown} [{brief.slug}]: {identificatie} is already archived from "
+                    f"{stored_source}; {source} is another letter with the same municipality, "
+                    "date and kenmerk, so it is not archived, not even as a new version "
+                    f"(that only extends the same letter). Give it its own kenmerk, or archive "
+                    f"the change from {stored_source}."
+                )
             if not new_version:
                 raise ArchiveError(
                     f"{identificatie} is already archived (version {latest}) with different "
@@ -78,7 +120,7 @@ def archive_brief(
                 )
         version = (latest or 0) + 1
         names = Names(identificatie, version)
-        _store(conn, root, folder, names, brief, settings, contents)
+        _store(conn, root, folder, names, brief, settings, content, source)
     status = "archived" if version == 1 else "new version"
     return ArchiveOutcome(shown, brief.slug, status, identificatie, version, folder)
 
@@ -90,27 +132,74 @@ def render_archival_pdf(brief: Brief, style: HouseStyle) -> bytes:
     return finalize_pdfa(render_pdf(brief, style, variant=PDF_VARIANT))
 
 
+def _read_bijlagen(letter: LetterFile, workspace_root: Path) -> tuple[tuple[str, bytes], ...]:
+    """The attachments that name a file (validated to lie in the workspace), in order."""
+    found = []
+    for i, bijlage in enumerate(letter.letter.bijlagen):
+        if bijlage.bestand is None:
+            continue
+        why = contained_file(letter.path.parent, bijlage.bestand, workspace_root)
+        if why:
+            raise ArchiveError(str(letter.source.problem(("bijlagen", i, "bestand"), why)))
+        found.append((bijlage.bestand, (letter.path.parent / bijlage.bestand).read_bytes()))
+    return tuple(found)
+
+
+def _representaties(names: Names, content: _Content) -> list[tuple[str, str, bytes]]:
+    """(kind, name, bytes) of what represents the letter: its PDF, then its attachments."""
+    files = [(KIND_PDF, names.content(KIND_PDF), content.pdf)]
+    files += [
+        (KIND_BIJLAGE, names.bijlage(i, original), data)
+        for i, (original, data) in enumerate(content.bijlagen, start=1)
+    ]
+    return files
+
+
+def previous_of(conn: sqlite3.Connection, identificatie: str, version: int) -> Previous | None:
+    """What version ``version`` records about the one before it (None for version 1)."""
+    if version <= 1:
+        return None
+    before = Names(identificatie, version - 1)
+    rows = conn.execute(
+        "SELECT path, sha256, subject FROM files WHERE identificatie = ? AND version = ?",
+        (identificatie, version - 1),
+    ).fetchall()
+    digest = version_digest((path.rsplit("/", 1)[-1], sha) for path, sha, _ in rows)
+    naam = rows[0][2] if rows else ""
+    return Previous(version - 1, before.base, naam, digest)
+
+
 def _unchanged(
-    conn: sqlite3.Connection, names: Names, brief: Brief, settings: Settings, pdf: bytes
+    conn: sqlite3.Connection, names: Names, brief: Brief, settings: Settings, content: _Content
 ) -> bool:
-    """Whether the archived ``names.version`` already holds this PDF and this metadata.
+    """Whether the archived ``names.version`` already holds this PDF, these attachments and
+    this metadata.
 
     The sources are not compared: an edit elsewhere in the letter file (another
     municipality's passage, a comment) does not change what this municipality archived, and
     the stored source still renders the stored PDF.
     """
     stored = {
-        kind: sha
-        for kind, sha in conn.execute(
-            "SELECT kind, sha256 FROM files "
-            "WHERE identificatie = ? AND version = ? AND kind IN (?, ?)",
-            (names.identificatie, names.version, KIND_PDF, KIND_INFORMATIEOBJECT),
+        path.rsplit("/", 1)[-1]: sha
+        for path, sha in conn.execute(
+            "SELECT path, sha256 FROM files WHERE identificatie = ? AND version = ? "
+            "AND kind IN (?, ?, ?)",
+            (names.identificatie, names.version, KIND_PDF, KIND_BIJLAGE, KIND_INFORMATIEOBJECT),
         )
     }
-    metadata = informatieobject_xml(informatieobject_for(names, brief, settings))
-    return stored.get(KIND_PDF) == sha256(pdf) and stored.get(KIND_INFORMATIEOBJECT) == sha256(
-        metadata
+    files = _representaties(names, content)
+    metadata = informatieobject_xml(
+        letter_informatieobject(
+            names,
+            brief,
+            settings,
+            [name for _k, name, _d in files],
+            previous_of(conn, names.identificatie, names.version),
+        )
     )
+    wanted = {name: sha256(data) for _kind, name, data in files}
+    wanted[names.informatieobject] = sha256(metadata)
+    return stored == wanted
 
 
 def _store(
@@ -120,12 +209,20 @@ def _store(
     names: Names,
     brief: Brief,
     settings: Settings,
-    contents: dict[str, bytes],
+    content: _Content,
+    source: str,
 ) -> None:
     """Write one version's files (never over an existing one), then its register rows."""
     now = checksum_time()
-    io_ref = Verwijzing(brief.onderwerp, names.base, BRON)
-    formats = identify_contents({names.content(k): data for k, data in contents.items()})
+    bron = archive_bron(brief.officiele_naam)
+    letter_ref = Verwijzing(brief.onderwerp, names.base, bron)
+    sources_ref = Verwijzing(bron_naam(brief), names.bron, bron)
+    representing = _representaties(names, content)
+    sources = [
+        (KIND_BRIEF, names.content(KIND_BRIEF), content.brief),
+        (KIND_PROFIEL, names.content(KIND_PROFIEL), content.profiel),
+    ]
+    formats = identify_contents({name: data for _k, name, data in representing + sources})
     pdf_puid = formats[names.content(KIND_PDF)][0]
     if pdf_puid != PUID_PDFA_2A:
         raise ArchiveError(
@@ -133,16 +230,20 @@ def _store(
             "(PDF/A-2a); it is not archived."
         )
     files: list[tuple[str, str, bytes]] = []  # kind, name, data
-    for kind in CONTENT_KINDS:
-        name = names.content(kind)
-        data = contents[kind]
-        puid, label = formats[name]
-        sidecar = bestand_xml(
-            Bestand(name, BRON, name, len(data), puid, label, sha256(data), now, io_ref)
-        )
-        files += [(kind, name, data), (KIND_BESTAND, sidecar_name(name), sidecar)]
-    metadata = informatieobject_xml(informatieobject_for(names, brief, settings))
-    files.append((KIND_INFORMATIEOBJECT, names.informatieobject, metadata))
+    for group, ref in ((representing, letter_ref), (sources, sources_ref)):
+        for kind, name, data in group:
+            puid, label = formats[name]
+            sidecar = bestand_xml(
+                Bestand(name, bron, name, len(data), puid, label, sha256(data), now, ref)
+            )
+            files += [(kind, name, data), (KIND_BESTAND, sidecar_name(name), sidecar)]
+    previous = previous_of(conn, names.identificatie, names.version)
+    letter_io = letter_informatieobject(
+        names, brief, settings, [name for _k, name, _d in representing], previous
+    )
+    files.append((KIND_INFORMATIEOBJECT, names.informatieobject, informatieobject_xml(letter_io)))
+    bron_io = bron_informatieobject(names, brief, settings)
+    files.append((KIND_BRON, names.bron_informatieobject, informatieobject_xml(bron_io)))
 
     for _kind, name, _data in files:
         target = folder / check_name(name)
@@ -161,7 +262,7 @@ def _store(
         recover(conn, root)  # a failed write (disk full): the version is not half there
         raise
 
-    archived_at = now.isoformat()
+    archived_at = checksum_datum(now)
     assert brief.datum is not None
     rows = [
         (
@@ -176,6 +277,7 @@ def _store(
             (folder / name).relative_to(root).as_posix(),
             archived_at,
             names.version,
+            source,
         )
         for kind, name, data in files
     ]

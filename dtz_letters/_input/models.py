@@ -102,12 +102,48 @@ class Kleuren(_Model):
     vervangen: bool = False
 
 
+Bewaartermijn = Annotated[int, Field(ge=1, le=200)]  # years
+
+
+class Informatiecategorie(_Model):
+    """A category of the selectielijst (MDTO informatiecategorie): code and label apart."""
+
+    code: Fact  # "1.1.2", as the selectielijst numbers it
+    label: Fact  # the category's name in the selectielijst
+
+
+class Beperking(_Model):
+    """A restriction on the use of archived letters (MDTO beperkingGebruik)."""
+
+    label: Text  # "Openbaar"
+    omschrijving: Text | None = None  # what it means, and on what ground
+
+
 class Archief(_Model):
-    """How the municipality's selectielijst values a raadsinformatiebrief."""
+    """How the municipality's selectielijst values a raadsinformatiebrief (the defaults a
+    letter's own ``archief:`` overrides)."""
 
     waardering: Literal["B", "V"] | Onbekend  # B = bewaren, V = vernietigen
-    bewaartermijn: Annotated[int, Field(ge=1, le=200)] | None = None  # years, with V
-    selectielijst: Fact
+    bewaartermijn: Bewaartermijn | None = None  # years, with V
+    selectielijst: Fact  # the name of the selectielijst the category comes from
+    #: The category the waardering follows from.
+    informatiecategorie: Informatiecategorie | Onbekend | None = None
+    #: The registration the letters' kenmerk (zaaknummer) comes from: MDTO identificatieBron.
+    identificatiebron: Fact | None = None
+    #: The documented list of use restrictions (default: dtz-letters' list, see README).
+    beperkingen: Annotated[list[Beperking], Field(min_length=1)] | None = None
+    beperking: Text | None = None  # the usual one, by label (default: the first of the list)
+
+
+class BriefArchief(_Model):
+    """A letter's own archive settings (``archief:``), over the profile's: the waardering
+    follows from the zaak a letter belongs to, not from the municipality alone."""
+
+    waardering: Literal["B", "V"] | None = None
+    bewaartermijn: Bewaartermijn | None = None  # years, with V
+    informatiecategorie: Informatiecategorie | None = None
+    selectielijst: Text | None = None
+    beperking: Text | None = None  # a label from the profile's list of beperkingen
 
 
 class Profile(_Model):
@@ -116,6 +152,13 @@ class Profile(_Model):
     naam: Text  # "Coevorden"
     officiele_naam: Text  # "gemeente Coevorden"
     tooi: Annotated[str, Field(pattern=r"^gm[0-9]{4}$")]
+    #: The TOOI identifier (URI) of the municipality, for the archive's archiefvormer.
+    tooi_uri: (
+        Annotated[
+            str, Field(pattern=r"^https://identifier\.overheid\.nl/tooi/id/gemeente/gm[0-9]{4}$")
+        ]
+        | None
+    ) = None
     provincie: Text
     website: Annotated[str, Field(pattern=r"^https://[^\s]+$")]
     telefoon: Text
@@ -173,6 +216,7 @@ class Variant(_Model):
     contact: Contact | None = None
     aanhef: Text | None = None
     ondertekenaars: Annotated[list[Ondertekenaar], Field(min_length=1)] | None = None
+    archief: BriefArchief | None = None  # over the letter's archief, for this municipality
 
 
 class Letter(_Model):
@@ -192,6 +236,7 @@ class Letter(_Model):
     contact: Contact | None = None
     ondertekenaars: Annotated[list[Ondertekenaar], Field(min_length=1)] | None = None
     per_gemeente: dict[Slug, Variant] = {}
+    archief: BriefArchief | None = None  # over the profile's archief settings
 
     @field_validator("datum", mode="before")
     @classmethod

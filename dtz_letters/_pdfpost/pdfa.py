@@ -8,6 +8,12 @@ that the same input always gives the same bytes, wherever the workspace lies: We
 an image after its URL (an absolute file path) and derives the file identifier from the
 content, so the names are replaced by ones derived from the image data, and the identifier
 is computed again.
+
+It also removes what PDF/A-2 forbids and WeasyPrint writes: ``/Interpolate true`` on images
+and their soft masks (ISO 19005-2 6.2.8; WeasyPrint sets it for CSS ``image-rendering: auto``,
+the default). It is removed here, in the PDF/A finishing step, rather than in the house-style
+CSS: a municipality's own stylesheet could set the rendering back, and the published PDF (PDF
+1.7, where interpolation is allowed and smooths the logo on screen) keeps it.
 """
 
 from __future__ import annotations
@@ -18,9 +24,11 @@ import re
 from pathlib import Path
 
 import pikepdf
+from lxml import etree
 
 from ..errors import ArchiveError
 from .pdf import problems_of_file, save_deterministic, unembedded_fonts
+from .tagging import xmp_packet_for_pdfbox
 
 #: The PRONOM identifier of PDF/A-2a, the format the archive stores letters in.
 PUID_PDFA_2A = "fmt/476"
@@ -49,16 +57,27 @@ def finalize_pdfa(pdf: bytes) -> bytes:
             )
         # Writing the decoded bytes drops /Filter and /DecodeParms; qpdf does not compress
         # metadata streams again when it saves.
-        metadata.write(xmp)
+        metadata.write(xmp_packet_for_pdfbox(xmp))
+        _no_interpolation(doc)
         _stable_image_names(doc)
         # WeasyPrint's /ID hashes content that named images by path; qpdf computes a new one
         # from the content (deterministic_id), never a random one.
         del doc.trailer["/ID"]
-        result = save_deterministic(doc)
+        # The XMP packet stays as the tagging step wrote it (namespaces per Description, as
+        # PDFBox reads them): pikepdf's own rewrite would declare them all on rdf:RDF again.
+        result = save_deterministic(doc, fix_metadata_version=False)
     problems = pdfa_problems(result)
     if problems:
         raise ArchiveError("The PDF/A post-processing failed: " + "; ".join(problems) + ".")
     return result
+
+
+def _no_interpolation(doc: pikepdf.Pdf) -> None:
+    """Remove /Interpolate from every image and soft mask (PDF/A-2 allows only false)."""
+    for obj in doc.objects:
+        is_image = isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"
+        if is_image and "/Interpolate" in obj:
+            del obj["/Interpolate"]
 
 
 def _stable_image_names(doc: pikepdf.Pdf) -> None:
@@ -127,6 +146,29 @@ def _contents(page: pikepdf.Object) -> list[pikepdf.Stream]:
     return []
 
 
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _xmp_problems(xmp: bytes) -> list[str]:
+    """The XMP packet is XML that PDFBox-based tools read: namespaces per rdf:Description."""
+    try:
+        tree = etree.fromstring(xmp, _XML_PARSER)
+    except etree.XMLSyntaxError as exc:
+        return [f"its XMP metadata is not well-formed XML ({exc})"]
+    rdf = tree if tree.tag == f"{{{_RDF}}}RDF" else tree.find(f"{{{_RDF}}}RDF")
+    if rdf is None:
+        return ["its XMP metadata has no rdf:RDF element"]
+    inherited = set((tree.nsmap if rdf is not tree else {}).values()) | {_RDF}
+    shared = sorted(str(p) for p, uri in rdf.nsmap.items() if uri not in inherited)
+    if shared:
+        return [
+            "its XMP metadata declares the namespaces " + ", ".join(shared) + " on rdf:RDF "
+            "instead of on each rdf:Description (PDFBox-based tools then miss those schemas)"
+        ]
+    return []
+
+
 def pdfa_problems(pdf: bytes | Path) -> list[str]:
     """The basic PDF/A-2a properties ``pdf`` lacks, each as a short clause (empty when fine).
 
@@ -153,6 +195,7 @@ def _problems(doc: pikepdf.Pdf) -> list[str]:
             problems.append("its XMP metadata does not say pdfaid:part 2")
         if not _CONFORMANCE.search(xmp):
             problems.append("its XMP metadata does not say pdfaid:conformance A")
+        problems.extend(_xmp_problems(xmp))
     if not any(
         str(intent.get("/S", "")) == "/GTS_PDFA1" and "/DestOutputProfile" in intent
         for intent in root.get("/OutputIntents", pikepdf.Array())
@@ -166,4 +209,24 @@ def _problems(doc: pikepdf.Pdf) -> list[str]:
     if not str(root.get("/Lang", "")).strip():
         problems.append("it has no document language (/Lang)")
     problems.extend(f"font {name} is not embedded" for name in unembedded_fonts(doc))
+    if "/ID" not in doc.trailer:
+        problems.append("its trailer has no file identifier (/ID)")
+    interpolated = sum(
+        1
+        for obj in doc.objects
+        if isinstance(obj, pikepdf.Stream)
+        and obj.get("/Subtype") == "/Image"
+        and bool(obj.get("/Interpolate", False))
+    )
+    if interpolated:
+        problems.append(
+            f"{interpolated} image(s) ask for /Interpolate true, which PDF/A-2 forbids "
+            "(ISO 19005-2 6.2.8)"
+        )
+    names = root.get("/Names")
+    if isinstance(names, pikepdf.Dictionary):
+        if "/EmbeddedFiles" in names:
+            problems.append("it embeds files (an archival PDF/A-2 letter carries none)")
+        if "/JavaScript" in names:
+            problems.append("it holds JavaScript, which PDF/A forbids")
     return problems

@@ -21,6 +21,7 @@ The result is saved deterministically: the same input gives the same bytes.
 from __future__ import annotations
 
 import io
+from copy import deepcopy
 
 import pikepdf
 from lxml import etree
@@ -48,6 +49,8 @@ NS = {
 }
 _XPACKET_BEGIN = b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
 _XPACKET_END = b'\n<?xpacket end="r"?>'
+#: XMP is data from a file: no DTDs, no entities, no network.
+_XMP_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 #: PDF/A-2 only knows the schemas of XMP itself; pdfuaid has to be described in the file.
 _PDFUA_SCHEMA = f"""\
 <rdf:Description xmlns:rdf="{RDF}" rdf:about=""
@@ -340,11 +343,66 @@ def _write_xmp(doc: pikepdf.Pdf, *, claim_ua: bool) -> None:
             f"{{{NS['pdfaid']}}}part" in d.attrib for d in rdf
         ):
             rdf.append(etree.fromstring(_PDFUA_SCHEMA.encode()))
+    tree = _namespaces_per_description(tree)
     body = etree.tostring(tree, encoding="utf-8")
     stream = doc.make_stream(_XPACKET_BEGIN + body + _XPACKET_END)
     stream.Type = pikepdf.Name.Metadata
     stream.Subtype = pikepdf.Name.XML
     doc.Root.Metadata = stream
+
+
+def xmp_packet_for_pdfbox(xmp: bytes) -> bytes:
+    """An XMP packet (as found in a PDF) with its namespaces declared per rdf:Description."""
+    tree = etree.fromstring(xmp, _XMP_PARSER)
+    body: bytes = etree.tostring(_namespaces_per_description(tree), encoding="utf-8")
+    return _XPACKET_BEGIN + body + _XPACKET_END
+
+
+def _namespaces_per_description(tree: etree._Element) -> etree._Element:
+    """The same XMP, with each ``rdf:Description`` declaring the namespaces it uses.
+
+    WeasyPrint declares every namespace once, on ``rdf:RDF``: valid XML, but Apache PDFBox's
+    XMP parser (which PDFBox preflight and PDFBox-based e-depot tools use) only registers the
+    schemas whose namespaces a Description declares itself, and then misses the PDF/A
+    identification. Declaring them per Description is what every XMP writer of Adobe does.
+    """
+    rdf = tree.find(f"{{{RDF}}}RDF")
+    if rdf is None:
+        return tree
+    prefixes = {uri: prefix for prefix, uri in NS.items()}
+    fresh_rdf = etree.Element(f"{{{RDF}}}RDF", nsmap={"rdf": RDF})
+    for description in rdf:
+        if not isinstance(description.tag, str):
+            continue  # a comment or processing instruction
+        used: dict[str | None, str] = {"rdf": RDF}
+        for el in description.iter():
+            if not isinstance(el.tag, str):
+                continue
+            names = [el.tag, *el.attrib]
+            for name in names:
+                uri = etree.QName(name).namespace
+                if uri and uri != "http://www.w3.org/XML/1998/namespace":
+                    prefix = prefixes.get(uri) or _prefix_in_scope(el, uri)
+                    used[prefix] = uri
+        fresh = etree.SubElement(fresh_rdf, description.tag, nsmap=used)
+        for key, value in description.attrib.items():
+            fresh.set(key, value)
+        fresh.text = description.text
+        for child in description:
+            fresh.append(deepcopy(child))
+        fresh.tail = description.tail
+    fresh_rdf.tail = rdf.tail
+    root = etree.Element(tree.tag, nsmap={"x": NS["x"]})
+    root.text = tree.text
+    for child in tree:
+        root.append(fresh_rdf if child is rdf else deepcopy(child))
+    etree.cleanup_namespaces(root)
+    return root
+
+
+def _prefix_in_scope(el: etree._Element, uri: str) -> str | None:
+    """The prefix the packet as written gives ``uri`` (a namespace WeasyPrint added)."""
+    return next((prefix for prefix, known in el.nsmap.items() if known == uri), None)
 
 
 def _ensure_docinfo_properties(doc: pikepdf.Pdf, rdf: etree._Element) -> None:
