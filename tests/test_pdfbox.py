@@ -7,10 +7,8 @@ which validates against PDF/A-1b only: the codes it reports for what PDF/A-2 all
 forbids are listed below with the reason, and anything else fails the test.
 
 Debian's preflight needs two APIs that Java 11 removed from the JDK and that libpdfbox2-java
-does not depend on: javax.activation (libactivation-java) and javax.xml.bind (libjaxb-api-java).
-Where those packages are installed their jars are used; the small stand-ins in tests/pdfbox/
-(compiled here with javac) supply only the methods preflight calls, so the test runs on the
-packages scripts/system-packages.sh installs.
+does not depend on: javax.activation (libactivation-java) and javax.xml.bind
+(libjaxb-api-java); scripts/system-packages.sh installs both with PDFBox.
 """
 
 from __future__ import annotations
@@ -31,9 +29,15 @@ from tests.test_archive import ARCHIEF
 
 REPO = Path(__file__).resolve().parents[1]
 JAVA = Path("/usr/share/java")
-JARS = ["preflight.jar", "pdfbox2.jar", "fontbox2.jar", "xmpbox.jar", "commons-logging.jar"]
-#: The real APIs, when their Debian packages are installed: found before the stand-ins.
-OPTIONAL_JARS = ["javax.activation.jar", "activation.jar", "jaxb-api.jar"]
+JARS = [
+    "preflight.jar",
+    "pdfbox2.jar",
+    "fontbox2.jar",
+    "xmpbox.jar",
+    "commons-logging.jar",
+    "javax.activation.jar",  # libactivation-java
+    "jaxb-api.jar",  # libjaxb-api-java
+]
 GEMEENTEN = ["borger-odoorn", "coevorden", "emmen", "hardenberg", "hoogeveen"]
 
 #: PDFBox preflight 2 codes for what PDF/A-1 forbids and PDF/A-2 (ISO 19005-2) allows.
@@ -71,15 +75,13 @@ bijlagen:
 _LINE = re.compile(r"^(\d+(?:\.\d+)*) : (.*)$")
 
 
-def _classpath(tmp: Path) -> str:
+def _classpath() -> str:
     missing = [jar for jar in JARS if not (JAVA / jar).is_file()]
-    assert not missing, f"install libpdfbox2-java (scripts/system-packages.sh test): {missing}"
-    javac = shutil.which("javac")
-    assert javac, "install a JDK (openjdk-17-jdk-headless, scripts/system-packages.sh test)"
-    sources = sorted(str(p) for p in (REPO / "tests" / "pdfbox").rglob("*.java"))
-    subprocess.run([javac, "-d", str(tmp), *sources], check=True, capture_output=True)
-    jars = [JAVA / j for j in JARS] + [JAVA / j for j in OPTIONAL_JARS if (JAVA / j).is_file()]
-    return ":".join([*map(str, jars), str(tmp)])
+    assert not missing, (
+        "install libpdfbox2-java libactivation-java libjaxb-api-java "
+        f"(scripts/system-packages.sh test): {missing}"
+    )
+    return ":".join(str(JAVA / jar) for jar in JARS)
 
 
 def preflight(classpath: str, pdf: Path) -> tuple[list[tuple[str, str]], str]:
@@ -101,8 +103,8 @@ def preflight(classpath: str, pdf: Path) -> tuple[list[tuple[str, str]], str]:
 
 
 @pytest.fixture(scope="module")
-def classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return _classpath(tmp_path_factory.mktemp("pdfbox-classes"))
+def classpath() -> str:
+    return _classpath()
 
 
 @pytest.fixture(scope="module")
