@@ -2,11 +2,12 @@
 # Install the Debian packages dtz-letters needs, only those missing.
 #   scripts/system-packages.sh render   WeasyPrint's libraries (Pango, HarfBuzz, fontconfig)
 #   scripts/system-packages.sh test     also qpdf, poppler-utils and LibreOffice Writer, which
-#                                       the tests use as outside judges of our files
+#                                       the tests use as outside judges of our files, and
+#                                       Chromium with its driver (the preview's browser test)
 set -euo pipefail
 need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig)
 if [ "${1:-render}" = "test" ]; then
-  need+=(qpdf poppler-utils libreoffice-writer-nogui)
+  need+=(qpdf poppler-utils libreoffice-writer-nogui chromium chromium-driver)
 fi
 missing=()
 for pkg in "${need[@]}"; do
