@@ -55,3 +55,9 @@ N ?= 100
 bench: $(VENV)/.installed
 	scripts/system-packages.sh test
 	$(BIN)/python scripts/bench.py -n $(N) --memory
+
+# Save-to-page latency of the live preview in headless Chromium: `make bench-preview SAVES=20`.
+SAVES ?= 20
+bench-preview: $(VENV)/.installed
+	scripts/system-packages.sh test
+	$(BIN)/python scripts/bench_preview.py -n $(SAVES)

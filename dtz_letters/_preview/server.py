@@ -24,6 +24,7 @@ import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -175,9 +176,24 @@ class _Handler(BaseHTTPRequestHandler):
         if first == "templates" and rest:
             path = preview.asset(rest)
             if path is not None:
-                kind = ASSET_TYPES[path.suffix.lower()]
-                return self._send(path.read_bytes(), kind, head, _ASSET_POLICY)
+                return self._asset(path, head)
         return self._not_found(head)
+
+    def _asset(self, path: Path, head: bool) -> None:
+        """A house-style file, revalidated by its modification time and size: each new
+        render of a copy loads its fonts and stylesheets again, and should get "304 Not
+        Modified" for what did not change."""
+        stat = path.stat()
+        tag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+        cache = {"ETag": tag, "Cache-Control": "no-cache"}
+        if self.headers.get("If-None-Match") == tag:
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            for key, value in cache.items():
+                self.send_header(key, value)
+            self.end_headers()
+            return
+        kind = ASSET_TYPES[path.suffix.lower()]
+        self._send(path.read_bytes(), kind, head, _ASSET_POLICY, extra=cache)
 
     def _output(self, slug: str, filename: str, head: bool) -> None:
         suffix = filename.rsplit(".", 1)[1]
@@ -240,7 +256,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
+        if "Cache-Control" not in (extra or {}):
+            self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         if policy:
             self.send_header("Content-Security-Policy", policy)
