@@ -145,7 +145,7 @@ class LetterPreview:
                         old.version if same and old else self.version,
                     )
                 elif old is not None:  # keep the last good render, marked with its failure
-                    old.error = failed.get(slug) or "the letter has errors"
+                    old.error = failed.get(slug) or "de brief heeft fouten (zie boven)"
                     copies[slug] = old
             self.copies, self.order = copies, order
             self.problems = problems

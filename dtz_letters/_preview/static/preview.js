@@ -147,7 +147,7 @@ function apply(state) {
       el("a", { href, target: "_blank", rel: "noopener", text: name.toUpperCase() }),
     );
     copy.head.replaceChildren(
-      el("h2", { text: c.officiele_naam }),
+      el("h2", { text: c.naam, title: c.officiele_naam }),
       el("span", { class: c.concept ? "badge" : "badge final", text: c.concept ? "CONCEPT" : "definitief" }),
       ...links,
     );
