@@ -209,7 +209,18 @@ def test_the_public_api_exports_what_it_names() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["compose", "render", "render_batch", "check", "archive", "list_archive", "verify"]
+    "name",
+    [
+        "compose",
+        "render",
+        "render_batch",
+        "check",
+        "archive",
+        "list_archive",
+        "verify",
+        "new_letter",
+        "preview",
+    ],
 )
 def test_public_functions_take_their_options_by_keyword(name: str) -> None:
     import inspect

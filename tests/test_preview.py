@@ -326,3 +326,18 @@ def wait_for_state(url: str, condition: object, timeout: float = 10) -> dict[str
             return state
         assert time.monotonic() < deadline, state
         time.sleep(0.02)
+
+
+def test_a_letter_that_starts_broken_shows_its_problems_then_its_copies(workspace: Path) -> None:
+    letter = write_letter(workspace, LETTER.replace("status: definitief", "status: klaar"))
+    with dtz_letters.preview(letter, workspace=workspace) as server:
+        state = json.loads(get(server.url + "state")[1])
+        assert state["copies"] == []
+        (problem,) = state["problems"]
+        assert problem["text"].endswith(":3:9: status: must be one of: concept, definitief")
+        assert (problem["source"], problem["column"]) == ("status: klaar", 9)
+        write(letter, LETTER)
+        state = wait_for_state(server.url, lambda s: len(s["copies"]) == 5)
+        assert state["problems"] == []
+        assert all("/templates/" in m["text"] for m in state["missing"])  # profiles only
+        assert {c["onderwerp"] for c in state["copies"]} == {"Eerste onderwerp"}
