@@ -51,13 +51,14 @@ status: concept              # concept of definitief
 #   - functie: de burgemeester
 #     naam: J. Jansen
 
-secties:                     # de tekst van de brief, in Markdown
+# De tekst is Markdown: een lege regel begint een nieuwe alinea; **vet**, *cursief*,
+# [een link](https://www.example.nl), lijsten met - of 1. aan het begin van de regel.
+secties:
   - tekst: |                 # een sectie zonder kop: de openingsalinea's
       [ONBEKEND: de eerste alinea van de brief]
   - kop: "[ONBEKEND: de kop van deze sectie]"
     tekst: |
-      [ONBEKEND: de tekst van deze sectie]. Markdown: een lege regel begint een nieuwe
-      alinea, **vet**, *cursief*, [een link](https://www.example.nl), lijsten met - of 1.
+      [ONBEKEND: de tekst van deze sectie]
 #   alleen: [coevorden]      # de sectie alleen in de brieven van deze gemeenten
 #   behalve: [emmen]         # of: in alle brieven behalve die van deze gemeenten
 # Tekst voor één gemeente: {{{{ gemeente.naam }}}}, {{{{ gemeente.officiele_naam }}}},
