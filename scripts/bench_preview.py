@@ -76,6 +76,8 @@ def measure(root: Path, name: str, gemeenten: list[str], runs: int) -> dict[str,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C must reach it, also where this script runs with SIGINT ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None
     url = re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline())
@@ -101,7 +103,11 @@ def measure(root: Path, name: str, gemeenten: list[str], runs: int) -> dict[str,
                 time.sleep(0.3)  # saves apart, as a person makes them
     finally:
         process.send_signal(signal.SIGINT)
-        process.communicate(timeout=20)
+        try:
+            process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
     return results
 
 

@@ -71,6 +71,10 @@ def raw_get(port: int, target: str) -> tuple[int, bytes]:
 # --------------------------------------------------------------------------- the browser
 
 
+def default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class CommandLine:
     """``dtz-letters preview`` in its own process; its URL from the first line it prints."""
 
@@ -81,6 +85,9 @@ class CommandLine:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            # As in a terminal: Ctrl-C reaches it even where the test runner was started with
+            # SIGINT ignored (a background job of a script), which the child would inherit.
+            preexec_fn=default_sigint,
         )
         timer = threading.Timer(60, self.process.kill)  # never a hanging test
         timer.start()
