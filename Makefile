@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 LETTERS := $(wildcard letters/*.yaml)
 
-.PHONY: render test fuzz check templates lint bench clean
+.PHONY: render test fuzz check templates schemas lint bench bench-preview clean
 
 # The virtual environment is rebuilt when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -38,6 +38,10 @@ templates: $(VENV)/.installed
 	$(BIN)/python -m dtz_letters._tools.docx_template
 	$(BIN)/python -m dtz_letters._tools.wordmark $(filter-out templates/base/ templates/fonts/,$(wildcard templates/*/))
 
+# Regenerate the editor's JSON Schemas (dtz_letters/schemas/*.schema.json) from the models.
+schemas: $(VENV)/.installed
+	$(BIN)/python -m dtz_letters._input.schema
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check dtz_letters tests scripts
 	$(BIN)/ruff format --check dtz_letters tests scripts
@@ -51,3 +55,9 @@ N ?= 100
 bench: $(VENV)/.installed
 	scripts/system-packages.sh test
 	$(BIN)/python scripts/bench.py -n $(N) --memory
+
+# Save-to-page latency of the live preview in headless Chromium: `make bench-preview SAVES=20`.
+SAVES ?= 20
+bench-preview: $(VENV)/.installed
+	scripts/system-packages.sh test
+	$(BIN)/python scripts/bench_preview.py -n $(SAVES)

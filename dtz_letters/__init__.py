@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ._compose.brief import Brief
 from ._input.load import LetterFile, ProfileFile
@@ -54,6 +55,9 @@ from .errors import (
     TemplateError,
     UnknownGemeenteError,
 )
+
+if TYPE_CHECKING:
+    from ._preview.server import PreviewServer
 
 __version__ = "0.1.0"
 
@@ -198,6 +202,39 @@ def check_pdf_accessibility(pdf: bytes | str | Path) -> list[str]:
     return check_pdf(pdf if isinstance(pdf, bytes) else Path(pdf))
 
 
+def new_letter(
+    name: str, *, gemeenten: Sequence[str] = (), workspace: str | Path | None = None
+) -> Path:
+    """Start a letter: write ``letters/<name>.yaml`` from a skeleton that names every field
+    (the subject, text and date still to write, so ``check`` lists them); never overwrites.
+    ``gemeenten`` become its list of municipalities (default: all). Returns the new file."""
+    from ._new import new_letter as write_skeleton
+
+    return write_skeleton(name, _workspace(workspace), gemeenten)
+
+
+def preview(
+    letter: str | Path, *, port: int = 0, workspace: str | Path | None = None
+) -> PreviewServer:
+    """Serve a live preview of ``letter`` for every municipality it goes to on
+    ``http://127.0.0.1:<port>/`` (``port`` 0: a free one), rendered again after every save
+    of the letter or the house styles. Returns the running server: ``.url``, ``.wait()``,
+    ``.close()`` (also a context manager)."""
+    from ._preview import start_preview
+
+    return start_preview(Path(letter), _workspace(workspace), port)
+
+
+def __getattr__(name: str) -> Any:
+    # The preview's server (and http.server with it) is imported when first named, so that
+    # every other command starts without it.
+    if name == "PreviewServer":
+        from ._preview.server import PreviewServer
+
+        return PreviewServer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _workspace(given: str | Path | None) -> Workspace | None:
     return Workspace(Path(given)) if given is not None else None
 
@@ -224,6 +261,7 @@ __all__ = [
     "LetterError",
     "LetterFile",
     "Outcome",
+    "PreviewServer",
     "Problem",
     "ProfileError",
     "ProfileFile",
@@ -241,6 +279,8 @@ __all__ = [
     "compose",
     "list_archive",
     "load_letter",
+    "new_letter",
+    "preview",
     "register_renderer",
     "render",
     "render_batch",

@@ -18,6 +18,8 @@ from . import (
     archive,
     check,
     list_archive,
+    new_letter,
+    preview,
     render_batch,
     renderers,
     verify,
@@ -131,6 +133,44 @@ def _parser() -> argparse.ArgumentParser:
         help="archive folder (default: output/archief/ in the workspace)",
     )
 
+    new = sub.add_parser(
+        "new",
+        help="start a letter: letters/NAME.yaml with every field, to fill in",
+        description="Write letters/NAME.yaml in the workspace from a skeleton that names every "
+        "field (commented where optional), with the subject, text and date still to fill in: "
+        "'dtz-letters check' lists them. Never overwrites a letter.",
+    )
+    new.add_argument("name", metavar="NAME", help="the letter's name: letters, digits, - and _")
+    new.add_argument(
+        "--gemeente",
+        "-g",
+        action="append",
+        default=[],
+        metavar="SLUG",
+        help="a municipality the letter goes to (repeatable; default: all with a profile)",
+    )
+
+    show = sub.add_parser(
+        "preview",
+        help="show a letter for every municipality in the browser, live after every save",
+        description="Serve a live preview of LETTER on http://127.0.0.1:PORT/: every "
+        "municipality's copy side by side (or one per tab), rendered again within a fraction "
+        "of a second after each save of the letter or the house styles, with any problems "
+        "located in the page. Ctrl-C stops it.",
+    )
+    show.add_argument("letter", type=Path, metavar="LETTER")
+    show.add_argument(
+        "--port",
+        "-p",
+        type=int,
+        default=0,
+        metavar="PORT",
+        help="the port on 127.0.0.1 (default: a free one)",
+    )
+    show.add_argument(
+        "--open", action="store_true", help="open the page in the default web browser"
+    )
+
     verify = sub.add_parser("verify", help="check an archive's files, sidecars and register")
     verify.add_argument(
         "archive",
@@ -166,6 +206,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _archive_list(args)
         if args.command == "verify":
             return _verify(args.archive, args.expect)
+        if args.command == "new":
+            return _new(args)
+        if args.command == "preview":
+            return _preview(args)
     except DtzLettersError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -308,3 +352,28 @@ def _verify(archive: Path | None, expect: str | None) -> int:
     verdict = f"{len(report.problems)} problem(s)" if report.problems else "ok"
     print(f"{report.root}: {report.files} files, {report.rows} register rows: {verdict}")
     return 1 if report.problems else 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    path = new_letter(args.name, gemeenten=args.gemeente)
+    shown = display_path(path)
+    print(f"{shown}: new letter; fill in what 'dtz-letters check {shown}' lists")
+    print(f"  see it for every municipality: dtz-letters preview {shown}")
+    return 0
+
+
+def _preview(args: argparse.Namespace) -> int:
+    server = preview(args.letter, port=args.port)
+    try:
+        print(f"Preview of {display_path(args.letter)}: {server.url}  (Ctrl-C stops)", flush=True)
+        if args.open:
+            import webbrowser
+
+            webbrowser.open(server.url)
+        server.wait()
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how a preview ends
+    finally:
+        server.close()
+    print("preview stopped", file=sys.stderr)
+    return 0

@@ -26,7 +26,13 @@ LAYERS: list[tuple[str, ...]] = [
     ("dtz_letters._pdfpost",),
     ("dtz_letters._render",),
     ("dtz_letters._pipeline", "dtz_letters._overview"),
-    ("dtz_letters._batch", "dtz_letters._check", "dtz_letters._archive"),
+    (
+        "dtz_letters._batch",
+        "dtz_letters._check",
+        "dtz_letters._archive",
+        "dtz_letters._new",
+        "dtz_letters._preview",
+    ),
     ("dtz_letters",),  # the public API: the package's __init__
     ("dtz_letters.cli", "dtz_letters.__main__", "dtz_letters._tools"),
 ]
@@ -203,7 +209,18 @@ def test_the_public_api_exports_what_it_names() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["compose", "render", "render_batch", "check", "archive", "list_archive", "verify"]
+    "name",
+    [
+        "compose",
+        "render",
+        "render_batch",
+        "check",
+        "archive",
+        "list_archive",
+        "verify",
+        "new_letter",
+        "preview",
+    ],
 )
 def test_public_functions_take_their_options_by_keyword(name: str) -> None:
     import inspect

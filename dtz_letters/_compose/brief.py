@@ -9,6 +9,7 @@ only this, so the DOCX and the PDF cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -134,7 +135,7 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
     slug = profile.slug
     variant = lt.per_gemeente.get(slug)
     missing: list[Problem] = []
-    expand = Expander(letter, profile)
+    expand = _PlaceholderCheck(Expander(letter, profile), letter, missing)
 
     def pick(name: str) -> Any:
         value = getattr(variant, name, None) if variant else None
@@ -217,6 +218,27 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
         status=lt.status,
         missing=tuple(missing),
     )
+
+
+#: A placeholder written into the letter itself, as ``dtz-letters new`` writes them.
+_WRITTEN_PLACEHOLDER = re.compile(r"\[ONBEKEND:[^\]]*\]")
+
+
+class _PlaceholderCheck:
+    """Expands letter text, and counts every "[ONBEKEND: ...]" written into it as a fact
+    still missing: the letter stays a CONCEPT, and ``check`` names the field to fill in."""
+
+    def __init__(self, expand: Expander, letter: LetterFile, missing: list[Problem]) -> None:
+        self.expand, self.letter, self.missing = expand, letter, missing
+
+    def __call__(self, text: str, loc: Loc) -> str:
+        for found in _WRITTEN_PLACEHOLDER.finditer(text):
+            self.missing.append(
+                self.letter.source.problem(
+                    loc, f"the text still holds the placeholder {found.group()}; write it"
+                )
+            )
+        return self.expand(text, loc)
 
 
 def _signatory(s: Ondertekenaar, loc: Loc, source: Any, missing: list[Problem]) -> Signatory:
