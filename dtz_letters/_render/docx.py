@@ -50,7 +50,7 @@ from .docx_layout import (
     repack,
     set_core_properties,
 )
-from .docx_notes import Footnotes, ensure_style, reference_run
+from .docx_notes import QUOTE_INDENT_TWIPS, Footnotes, ensure_style, reference_run
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -406,6 +406,20 @@ class _BodyWriter:
         self.numbering = numbering
         self.footnotes = footnotes
         self.accent = accent
+        self.in_quote = 0  # inside how many block quotes the writer is
+        self.after_table = False  # the last thing written was a table
+
+    def paragraph(self, style: str | None) -> DocxParagraph:
+        """A new paragraph in ``style``, spaced from a table before it as in the PDF."""
+        p: DocxParagraph = self.doc.add_paragraph(style=style)
+        if self.after_table:
+            from docx.shared import Pt
+
+            p.paragraph_format.space_before = Pt(9)
+            self.after_table = False
+        if self.in_quote and style is not None and style.startswith("List "):
+            _quote_border(p, self.accent)
+        return p
 
     def blocks(self, blocks: tuple[Block, ...], depth: int, style: str | None = None) -> None:
         for block in blocks:
@@ -415,19 +429,21 @@ class _BodyWriter:
         if isinstance(block, Heading):
             # Level 1 is the subject line; the body's headings start at 2. The level is the
             # heading's place in its section's outline, decided when the letter was composed.
-            p = self.doc.add_paragraph(style=f"Heading {min(max(block.level, 2), 6)}")
+            p = self.paragraph(f"Heading {min(max(block.level, 2), 6)}")
             self.spans(p, block.spans)
         elif isinstance(block, Paragraph):
-            self.spans(self.doc.add_paragraph(style=style), block.spans)
+            self.spans(self.paragraph(style), block.spans)
         elif isinstance(block, ListBlock):
             self.list(block, depth)
         elif isinstance(block, Quote):
             # Quoted paragraphs in Word's "Quote" style (set off by a rule on the left, as in
             # the PDF); lists and tables inside keep their own styles.
             quote = ensure_style(self.doc, "Quote", self.accent)
+            self.in_quote += 1
             self.blocks(block.blocks, depth, style=quote)
+            self.in_quote -= 1
         elif isinstance(block, Rule):
-            self.doc.add_paragraph(style=ensure_style(self.doc, "Scheidingslijn"))
+            self.paragraph(ensure_style(self.doc, "Scheidingslijn"))
         else:
             self.table(block)
 
@@ -442,12 +458,12 @@ class _BodyWriter:
             numbered = False
             for inner in item.blocks:
                 if not numbered and isinstance(inner, Paragraph):
-                    p = self.doc.add_paragraph(style=style)
+                    p = self.paragraph(style)
                     _number(p, num_id, level)
                     self.spans(p, inner.spans)
                 elif isinstance(inner, ListBlock):
                     if not numbered:  # an item that starts with a list still gets its mark
-                        _number(self.doc.add_paragraph(style=style), num_id, level)
+                        _number(self.paragraph(style), num_id, level)
                     self.list(inner, depth + 1)
                 else:
                     self.block(inner, depth, style=_list_style("Continue", depth))
@@ -467,6 +483,8 @@ class _BodyWriter:
 
         rows = ([block.header] if block.header else []) + list(block.rows)
         ncols = max(len(r) for r in rows)
+        if self.after_table:  # Word would join two tables that touch into one
+            self.paragraph(None)
         table = self.doc.add_table(len(rows), ncols)
         table.style = self.doc.styles["Brieftabel"]
         tbl_pr = table._tbl.tblPr
@@ -495,6 +513,7 @@ class _BodyWriter:
                     p.alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
                 if c < len(cells):
                     self.spans(p, cells[c], bold=header)
+        self.after_table = True
 
     def spans(self, p: DocxParagraph, spans: Inline, bold: bool = False, links: Any = None) -> None:
         """Runs for ``spans`` in ``p``; hyperlinks are related from ``links`` (the part the
@@ -539,6 +558,60 @@ class _BodyWriter:
             p = element[0] if n == 0 else self.footnotes.paragraph(element)
             self.spans(DocxParagraph(p, self.doc), spans, links=self.footnotes.part)
         return note_id
+
+
+def _quote_border(p: DocxParagraph, accent: str) -> None:
+    """The quote's rule on the left for a list paragraph inside a quote, and the quote's
+    indent: Word joins it with the quoted paragraphs' rule (see docx_notes.STYLES)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.shared import Twips
+
+    # The list style's indent, moved right by the quote's (written whole: a paragraph's own
+    # w:ind replaces its style's in LibreOffice).
+    style = p.style.paragraph_format if p.style is not None else None
+    left = style.left_indent if style is not None else None
+    first = style.first_line_indent if style is not None else None
+    p.paragraph_format.left_indent = Twips((left.twips if left else 0) + QUOTE_INDENT_TWIPS)
+    if first is not None:
+        p.paragraph_format.first_line_indent = first
+    border = parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:left w:val="single" w:sz="12" w:space="8" '
+        f'w:color="{accent.lstrip("#").upper()}"/></w:pBdr>'
+    )
+    p._p.get_or_add_pPr().insert_element_before(border, *_AFTER_PBDR)
+
+
+#: What follows w:pBdr in a w:pPr (ECMA-376 CT_PPrBase): the border goes before these.
+_AFTER_PBDR = [
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+]
 
 
 def _list_style(kind: str, depth: int) -> str:

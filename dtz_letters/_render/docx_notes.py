@@ -27,6 +27,8 @@ _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NSDECLS = f'xmlns:w="{_W_NS}" xmlns:r="{_R_NS}"'
 FOOTNOTES_PARTNAME = "/word/footnotes.xml"
+#: How far a quote is indented (its rule stands in this margin), in twips: 4 mm.
+QUOTE_INDENT_TWIPS = 227
 
 #: Word's separator (the short rule above the notes) and continuation separator.
 _FOOTNOTES_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -56,7 +58,7 @@ STYLES = {
   <w:style w:type="paragraph" w:styleId="Quote">
     <w:name w:val="Quote"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="29"/><w:qFormat/>
     <w:pPr><w:pBdr><w:left w:val="single" w:sz="12" w:space="8" w:color="{accent}"/></w:pBdr>
-      <w:spacing w:after="80"/><w:ind w:left="227"/></w:pPr>
+      <w:spacing w:after="80"/><w:ind w:left="{indent}"/></w:pPr>
   </w:style>""",
     "Scheidingslijn": """
   <w:style w:type="paragraph" w:customStyle="1" w:styleId="Scheidingslijn">
@@ -75,6 +77,7 @@ def ensure_style(doc: Document, style_id: str, accent: str = "4D4D4D") -> str:
     found = styles.xpath(f'w:style[@w:styleId="{style_id}"]')
     if not found:
         xml = STYLES[style_id].replace("{accent}", accent.lstrip("#").upper())
+        xml = xml.replace("{indent}", str(QUOTE_INDENT_TWIPS))
         element = parse_xml(f"<w:styles {_NSDECLS}>{xml}</w:styles>")[0]
         styles.append(element)
         found = [element]
