@@ -561,6 +561,11 @@ def test_outline_levels() -> None:
         blocks = parse_markdown(source, outline=Outline(above))
         return [b.level for b in blocks if isinstance(b, Heading)]
 
+    # The README's example.
+    readme = (
+        "### Stappen\n...\n### Kosten\n...\n##### Per gemeente\n...\n#### Risico's\n...\n## Vervolg"
+    )
+    assert levels(readme) == [3, 3, 4, 4, 3]
     assert levels("### a\n\n### b\n\n### c") == [3, 3, 3]
     assert levels("# a\n\n###### b\n\n## c\n\n# d") == [3, 4, 4, 3]
     assert levels("#### a\n\n## b") == [3, 3]  # shallower than the first: still its level
