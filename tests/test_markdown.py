@@ -47,7 +47,7 @@ from dtz_letters._compose.document import (
 from dtz_letters._compose.markdown import MarkdownError, parse_markdown, unescape
 from dtz_letters.cli import main
 from tests.conftest import REPO
-from tests.helpers import MINIMAL_LETTER, write_letter
+from tests.helpers import MINIMAL_LETTER, libreoffice_pdf, write_letter
 from tests.test_accessibility import element_text, elements, headings
 from tests.textutil import docx_body_lines, normalise, pdf_body_lines
 
@@ -751,3 +751,82 @@ def test_hostile_letters_still_render_literally(workspace: Path) -> None:
 
 def test_test_letters_check_clean() -> None:
     assert main(["check", *(str(LETTERS / f"{n}.yaml") for n in LETTER_NAMES)]) == 0
+
+
+# ------------------------------------------------------------------ a Word template of its own
+
+
+def template_with_footnotes(base: Path, target: Path) -> None:
+    """``base`` as a municipality's own template saved by another word processor: a footnotes
+    part of its own (separators numbered 0 and 1, as LibreOffice writes them) and the quote
+    style under a Dutch id."""
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/word/footnotes.xml" ContentType="application/vnd.'
+                    b'openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+                )
+            elif item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>'
+                    b"</Relationships>",
+                )
+            elif item.filename == "word/styles.xml":
+                data = data.replace(
+                    b"</w:styles>",
+                    b'<w:style w:type="paragraph" w:styleId="Citaat"><w:name w:val="Quote"/>'
+                    b'<w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="720"/></w:pPr>'
+                    b"</w:style></w:styles>",
+                )
+            dst.writestr(item, data)
+        dst.writestr(
+            "word/footnotes.xml",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="'
+            f'{W[1:-1]}"><w:footnote w:type="separator" w:id="0"><w:p><w:r><w:separator/>'
+            '</w:r></w:p></w:footnote><w:footnote w:type="continuationSeparator" w:id="1">'
+            "<w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote></w:footnotes>",
+        )
+
+
+def test_a_template_with_footnotes_and_styles_of_its_own(workspace: Path, tmp_path: Path) -> None:
+    template_with_footnotes(
+        workspace / "templates" / "base" / "letter.docx",
+        workspace / "templates" / "coevorden" / "letter.docx",
+    )
+    path = write_letter(
+        workspace,
+        MINIMAL_LETTER.replace(
+            "  - tekst: Een alinea.\n",
+            "  - tekst: |\n"
+            "      Een alinea[^a] met een tweede noot.^[Zie https://example.nl/b.]\n"
+            "\n"
+            "      > Een citaat.\n"
+            "\n"
+            "      [^a]: De eerste noot.\n",
+        ),
+    )
+    data = render(path, "coevorden", "docx", workspace=workspace)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        notes = etree.fromstring(z.read("word/footnotes.xml"))
+        document = etree.fromstring(z.read("word/document.xml"))
+        styles = etree.fromstring(z.read("word/styles.xml"))
+        rels = z.read("word/_rels/document.xml.rels").decode()
+    assert rels.count("relationships/footnotes") == 1  # the template's part, no second one
+    ids = [(n.get(f"{W}type"), int(n.get(f"{W}id"))) for n in notes.iter(f"{W}footnote")]
+    assert ids == [("separator", 0), ("continuationSeparator", 1), (None, 2), (None, 3)]
+    assert [int(r.get(f"{W}id")) for r in document.iter(f"{W}footnoteReference")] == [2, 3]
+    assert docx_link_targets(data) == {"https://example.nl/b"}
+    quotes = [s for s in styles.iter(f"{W}style") if s.find(f"{W}name").get(f"{W}val") == "Quote"]
+    assert [s.get(f"{W}styleId") for s in quotes] == ["Citaat"]  # used, not added again
+    assert "Een citaat." in [
+        p.text for p in docx.Document(io.BytesIO(data)).paragraphs if p.style.style_id == "Citaat"
+    ]
+    (tmp_path / "eigen.docx").write_bytes(data)
+    lo = libreoffice_pdf(tmp_path / "eigen.docx", tmp_path)
+    text = normalise(" ".join(pdf_body_lines(lo.read_bytes())))
+    assert "De eerste noot." in text and "Zie https://example.nl/b." in text

@@ -50,7 +50,7 @@ from .docx_layout import (
     repack,
     set_core_properties,
 )
-from .docx_notes import QUOTE_INDENT_TWIPS, Footnotes, ensure_style, reference_run
+from .docx_notes import QUOTE_INDENT_TWIPS, Footnotes, ensure_style
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -409,23 +409,29 @@ class _BodyWriter:
         self.in_quote = 0  # inside how many block quotes the writer is
         self.after_table = False  # the last thing written was a table
 
-    def paragraph(self, style: str | None) -> DocxParagraph:
-        """A new paragraph in ``style``, spaced from a table before it as in the PDF."""
+    def style(self, key: str) -> Any:
+        """The style of the letter that ``docx_notes.STYLES[key]`` describes (added if missing)."""
+        style_id = ensure_style(self.doc, key, self.accent)
+        return next(s for s in self.doc.styles if s.style_id == style_id)
+
+    def paragraph(self, style: Any) -> DocxParagraph:
+        """A new paragraph in ``style`` (a name or a style), spaced from a table before it as
+        in the PDF."""
         p: DocxParagraph = self.doc.add_paragraph(style=style)
         if self.after_table:
             from docx.shared import Pt
 
             p.paragraph_format.space_before = Pt(9)
             self.after_table = False
-        if self.in_quote and style is not None and style.startswith("List "):
+        if self.in_quote and isinstance(style, str) and style.startswith("List "):
             _quote_border(p, self.accent)
         return p
 
-    def blocks(self, blocks: tuple[Block, ...], depth: int, style: str | None = None) -> None:
+    def blocks(self, blocks: tuple[Block, ...], depth: int, style: Any = None) -> None:
         for block in blocks:
             self.block(block, depth, style=style)
 
-    def block(self, block: Block, depth: int, style: str | None) -> None:
+    def block(self, block: Block, depth: int, style: Any) -> None:
         if isinstance(block, Heading):
             # Level 1 is the subject line; the body's headings start at 2. The level is the
             # heading's place in its section's outline, decided when the letter was composed.
@@ -438,12 +444,12 @@ class _BodyWriter:
         elif isinstance(block, Quote):
             # Quoted paragraphs in Word's "Quote" style (set off by a rule on the left, as in
             # the PDF); lists and tables inside keep their own styles.
-            quote = ensure_style(self.doc, "Quote", self.accent)
+            quote = self.style("Quote")
             self.in_quote += 1
             self.blocks(block.blocks, depth, style=quote)
             self.in_quote -= 1
         elif isinstance(block, Rule):
-            self.paragraph(ensure_style(self.doc, "Scheidingslijn"))
+            self.paragraph(self.style("Scheidingslijn"))
         else:
             self.table(block)
 
@@ -530,7 +536,7 @@ class _BodyWriter:
                 link = None
                 continue
             if span.note is not None:
-                p._p.append(reference_run(self.note(span.note)))
+                p._p.append(self.footnotes.reference_run(self.note(span.note)))
                 link = None
                 continue
             run = p.add_run(span.text)  # python-docx turns \n and \t into w:br and w:tab

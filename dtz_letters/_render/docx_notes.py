@@ -69,20 +69,25 @@ STYLES = {
 }
 
 
-def ensure_style(doc: Document, style_id: str, accent: str = "4D4D4D") -> str:
-    """Add the style ``style_id`` of :data:`STYLES` to ``doc`` unless it has one; its name."""
+def ensure_style(doc: Document, key: str, accent: str = "4D4D4D") -> str:
+    """The id of the style :data:`STYLES` ``key`` describes, added to ``doc`` when missing.
+
+    Looked up by name, as Word does: a template saved by a Dutch Word names the quote style
+    "Quote" but gives it the id "Citaat", and keeps it.
+    """
     from docx.oxml import parse_xml
 
+    xml = STYLES[key].replace("{accent}", accent.lstrip("#").upper())
+    xml = xml.replace("{indent}", str(QUOTE_INDENT_TWIPS))
+    wanted = parse_xml(f"<w:styles {_NSDECLS}>{xml}</w:styles>")[0]
+    name = wanted.find(f"{{{_W_NS}}}name").get(f"{{{_W_NS}}}val").lower()
     styles = doc.styles.element
-    found = styles.xpath(f'w:style[@w:styleId="{style_id}"]')
-    if not found:
-        xml = STYLES[style_id].replace("{accent}", accent.lstrip("#").upper())
-        xml = xml.replace("{indent}", str(QUOTE_INDENT_TWIPS))
-        element = parse_xml(f"<w:styles {_NSDECLS}>{xml}</w:styles>")[0]
-        styles.append(element)
-        found = [element]
-    name = found[0].find(f"{{{_W_NS}}}name")
-    return str(name.get(f"{{{_W_NS}}}val")) if name is not None else style_id
+    for style in styles.findall(f"{{{_W_NS}}}style"):
+        found = style.find(f"{{{_W_NS}}}name")
+        if found is not None and str(found.get(f"{{{_W_NS}}}val", "")).lower() == name:
+            return str(style.get(f"{{{_W_NS}}}styleId"))
+    styles.append(wanted)
+    return key
 
 
 class Footnotes:
@@ -100,6 +105,7 @@ class Footnotes:
         self.existing: Part | None = existing[0].target_part if existing else None
         self._part: Part | None = None
         self._first_id = 1
+        self.text_style = self.reference_style = ""
 
     @property
     def part(self) -> Part:
@@ -119,8 +125,8 @@ class Footnotes:
                     _FOOTNOTES_XML.encode(),
                     self.main.package,
                 )
-            ensure_style(self.doc, "FootnoteText")
-            ensure_style(self.doc, "FootnoteReference")
+            self.text_style = ensure_style(self.doc, "FootnoteText")
+            self.reference_style = ensure_style(self.doc, "FootnoteReference")
         return self._part
 
     def new(self) -> tuple[int, Any]:
@@ -131,8 +137,8 @@ class Footnotes:
         note_id = self._first_id + len(self.notes)
         note = parse_xml(
             f'<w:footnote {_NSDECLS} w:id="{note_id}"><w:p><w:pPr>'
-            '<w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr>'
-            '<w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>'
+            f'<w:pStyle w:val="{self.text_style}"/></w:pPr><w:r><w:rPr>'
+            f'<w:rStyle w:val="{self.reference_style}"/></w:rPr><w:footnoteRef/></w:r>'
             '<w:r><w:t xml:space="preserve"> </w:t></w:r></w:p></w:footnote>'
         )
         self.notes.append(note)
@@ -142,9 +148,18 @@ class Footnotes:
         """A further paragraph of ``note`` (for notes of more than one paragraph)."""
         from docx.oxml import parse_xml
 
-        p = parse_xml(f'<w:p {_NSDECLS}><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr></w:p>')
+        p = parse_xml(f'<w:p {_NSDECLS}><w:pPr><w:pStyle w:val="{self.text_style}"/></w:pPr></w:p>')
         note.append(p)
         return p
+
+    def reference_run(self, note_id: int) -> Any:
+        """The run that calls footnote ``note_id`` in the text (Word draws its number)."""
+        from docx.oxml import parse_xml
+
+        return parse_xml(
+            f'<w:r {_NSDECLS}><w:rPr><w:rStyle w:val="{self.reference_style}"/></w:rPr>'
+            f'<w:footnoteReference w:id="{note_id}"/></w:r>'
+        )
 
     def attach(self) -> None:
         """Put the notes into the package; call after the template is rendered."""
@@ -166,13 +181,3 @@ def _footnote_ids(blob: bytes) -> list[int]:
 
     root = etree.fromstring(blob)
     return [int(n.get(f"{{{_W_NS}}}id")) for n in root.iter(f"{{{_W_NS}}}footnote")]
-
-
-def reference_run(note_id: int) -> Any:
-    """The run that calls footnote ``note_id`` in the text (Word draws its number)."""
-    from docx.oxml import parse_xml
-
-    return parse_xml(
-        f'<w:r {_NSDECLS}><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
-        f'<w:footnoteReference w:id="{note_id}"/></w:r>'
-    )
