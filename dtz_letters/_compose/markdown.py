@@ -195,7 +195,6 @@ class _Converter:
     """One text's tokens to blocks, collecting what is refused."""
 
     def __init__(self, tokens: list[Token], env: dict[str, Any], outline: Outline) -> None:
-        self.tokens = tokens
         self.env = env
         self.outline = outline
         self.refusals: list[Refusal] = []
