@@ -30,7 +30,8 @@ def check_letters(paths: Sequence[Path], workspace: Workspace | None = None) -> 
             try:
                 brief = compose(copy)
             except DtzLettersError as exc:
-                errors.append(str(exc))
+                if str(exc) not in errors:  # the same problem in every municipality's copy
+                    errors.append(str(exc))
                 continue
             for problem in brief.missing:
                 line = str(problem)

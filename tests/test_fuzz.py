@@ -8,6 +8,7 @@ conftest.py); ``make fuzz`` runs hundreds (``HYPOTHESIS_PROFILE=long``).
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import shutil
@@ -85,16 +86,39 @@ def letters(draw: st.DrawFn) -> dict[str, Any]:
     return letter
 
 
+#: Markdown's character rules, which every text field of a letter follows (README, "Markdown
+#: in a letter"): a backslash before ASCII punctuation, and character references.
+_ESCAPE_OR_REFERENCE = re.compile(
+    r"\\([!-/:-@\[-`{-~])|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+)
+
+
+def markdown_characters(text: str) -> str:
+    """``text`` as a plain field shows it: escapes and references resolved, in one pass; a
+    reference to a control character (or to nothing known) stays as written."""
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1):
+            return match.group(1)
+        decoded = html.unescape(match.group())
+        if decoded == match.group() or any(unicodedata.category(c) == "Cc" for c in decoded):
+            return match.group()
+        return decoded
+
+    return _ESCAPE_OR_REFERENCE.sub(one, text)
+
+
 def texts_of(letter: dict[str, Any]) -> list[str]:
     """The generated text fields, each as the letter will show it."""
     texts = [letter["onderwerp"], letter["aan"]]
     texts += [letter[k] for k in ("kenmerk", "uw_kenmerk", "aanhef", "slot") if k in letter]
-    for sectie in letter["secties"]:
-        texts += [sectie[k] for k in ("kop", "tekst") if k in sectie]
+    texts += [sectie["kop"] for sectie in letter["secties"] if "kop" in sectie]
     texts += [b["titel"] for b in letter["bijlagen"]]
     texts += [letter["ondertekenaars"][0]["functie"], letter["ondertekenaars"][0]["naam"]]
     texts += [letter["contact"]["naam"], letter["contact"]["functie"]]
-    return [after_control_rule(t) for t in texts]
+    plain = [markdown_characters(after_control_rule(t)) for t in texts]
+    # Body text: no punctuation, so Markdown leaves its characters alone.
+    return plain + [after_control_rule(sectie["tekst"]) for sectie in letter["secties"]]
 
 
 def squash(text: str) -> str:

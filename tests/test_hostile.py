@@ -981,7 +981,7 @@ kenmerk: '<link rel="stylesheet" href="{base}/kenmerk.css">'
 secties:
   - kop: '<style>@import url({base}/kop.css);</style>'
     tekst: |
-      Een [link]({base}/link) en een plaatje ![logo]({base}/plaatje.png) en <{base}/auto>.
+      Een [link]({base}/link) en <{base}/auto>.
 
       <img src="{base}/html.png"> <img src="file:///etc/passwd">
       <iframe src="{base}/frame"></iframe> <object data="file:///etc/shadow"></object>
@@ -1020,6 +1020,15 @@ def test_rendering_reads_no_file_outside_and_contacts_no_address(
         + "  - titel: C\n    bestand: ../../../../../etc/passwd\n",
         "bijlagen.yaml",
     )
+    # A Markdown image would make a renderer fetch its address: refused, with its line.
+    image = write(
+        workspace,
+        GOOD.replace(
+            "  - tekst: Een alinea.\n",
+            f"  - tekst: |\n      Een plaatje ![logo]({base}/plaatje.png) erin.\n",
+        ),
+        "plaatje.yaml",
+    )
     out = workspace / "output"
     # Warm up: the first render imports modules and reads the system's MIME types.
     assert (
@@ -1028,16 +1037,21 @@ def test_rendering_reads_no_file_outside_and_contacts_no_address(
     )
     capsys.readouterr()
     spy.active = True
-    code = main(["render", str(good), str(bad), "--out", str(out), "--jobs", "1"])
+    code = main(["render", str(good), str(bad), str(image), "--out", str(out), "--jobs", "1"])
     spy.active = False
     err = capsys.readouterr().err
-    assert code == 1  # the letter with the attachments outside fails, the other renders
+    assert code == 1  # the letters with the attachments outside and the image fail
     assert (
         f"{bad}:8:14: bijlagen[1].bestand: '{base}/a.pdf' is a URL; give the path of a file "
         "in the workspace" in err
     )
+    assert (
+        f"{image}:6:1: secties[1].tekst: an image ({base}/plaatje.png) cannot be placed in a "
+        "letter: add the picture as a bijlage, or describe it in words" in err
+    )
     assert (out / "coevorden" / "links.pdf").is_file()
     assert not (out / "coevorden" / "bijlagen.pdf").exists()
+    assert not (out / "coevorden" / "plaatje.pdf").exists()
 
     assert hits == []
     assert spy.network == []
@@ -1066,7 +1080,6 @@ def test_rendering_reads_no_file_outside_and_contacts_no_address(
     assert f'<img src="{base}/aan.png">' in lines
     for shown in (
         f'<img src="{base}/aan.png">',
-        "plaatje !logo en",
         f'<img src="{base}/html.png"> <img src="file:///etc/passwd">',
         f'<script src="{base}/script.js"></script>',
         "[bestand](file:///etc/passwd)",
@@ -1080,5 +1093,7 @@ def test_rendering_reads_no_file_outside_and_contacts_no_address(
             for annot in page.get("/Annots") or []
             if "/A" in annot and "/URI" in annot.A
         }
-    # The disabled Markdown image is a plain link to its target: shown, never fetched.
-    assert uris == {f"{base}/link", f"{base}/auto", f"{base}/plaatje.png"}
+    # Bare web addresses are links too, also inside HTML shown as text; a file: address never.
+    assert uris == {
+        f"{base}/{name}" for name in ("link", "auto", "html.png", "frame", "script.js", "svg.png")
+    }

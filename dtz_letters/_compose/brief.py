@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._input.models import Adres, Contact, Kleuren, Logo, Onbekend, Ondertekenaar, Passage
-from .._input.safe_yaml import Loc
-from ..errors import Problem
-from .document import Block, Heading, Span, block_text
-from .markdown import parse_markdown
+from .._input.safe_yaml import Loc, format_loc
+from ..errors import LetterError, Problem
+from .document import Block, Heading, Outline, Span, block_text
+from .markdown import MarkdownError, parse_markdown, unescape
 from .text import Expander
 
 if TYPE_CHECKING:
@@ -135,11 +135,21 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
     slug = profile.slug
     variant = lt.per_gemeente.get(slug)
     missing: list[Problem] = []
+    refused: list[Problem] = []
     expand = _PlaceholderCheck(Expander(letter, profile), letter, missing)
+
+    def field(text: str, loc: Loc) -> str:
+        """A plain text field of the letter: profile values filled in, then Markdown's
+        character rules (``&amp;``, ``\\*``), as in the body text."""
+        return unescape(expand(text, loc))
 
     def pick(name: str) -> Any:
         value = getattr(variant, name, None) if variant else None
         return value if value is not None else getattr(lt, name)
+
+    def letter_value(name: str) -> str | None:
+        value = pick(name)
+        return None if value is None else unescape(value)
 
     datum = pick("datum")
     if isinstance(datum, Onbekend):
@@ -161,16 +171,22 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
     else:
         signers = p.ondertekening.ondertekenaars
         signers_loc, source = ("ondertekening", "ondertekenaars"), profile.source
+    from_letter = source is letter.source
     signatories = []
     for i, s in enumerate(signers):
+        if from_letter:
+            s = _unescaped(s)
         signatories.append(_signatory(s, (*signers_loc, i, "naam"), source, missing))
 
     body: list[Block] = []
     for i, sectie in enumerate(lt.secties):
         if not _applies(sectie.alleen, sectie.behalve, slug):
             continue
+        # Headings by structure: a section's Markdown headings sit one level below its
+        # heading (or below the subject), whatever their hash count; its passages share it.
+        outline = Outline(2 if sectie.kop else 1)
         if sectie.kop:
-            kop = expand(sectie.kop, ("secties", i, "kop"))
+            kop = field(sectie.kop, ("secties", i, "kop"))
             body.append(Heading(2, (Span(kop),)))
         passages: list[tuple[str, Loc]]
         if isinstance(sectie.tekst, str):
@@ -184,7 +200,16 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
                 else:
                     passages.append((item, ("secties", i, "tekst", j)))
         for text, loc in passages:
-            body.extend(parse_markdown(expand(text, loc)))
+            try:
+                body.extend(parse_markdown(expand(text, loc), outline=outline))
+            except MarkdownError as exc:
+                first = letter.source.text_line(loc)
+                refused += [
+                    Problem(letter.source.file, first + r.line - 1, 1, format_loc(loc), r.message)
+                    for r in exc.refusals
+                ]
+    if refused:
+        raise LetterError(refused)
 
     return Brief(
         slug=slug,
@@ -197,24 +222,22 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
         kleuren=p.kleuren,
         lettertype=p.lettertype,
         documenttype=p.documenttype,
-        onderwerp=expand(lt.onderwerp, ("onderwerp",)),
+        onderwerp=field(lt.onderwerp, ("onderwerp",)),
         datum=day,
         datum_tekst=datum_tekst,
-        kenmerk=pick("kenmerk"),
-        uw_kenmerk=pick("uw_kenmerk"),
-        aan=lt.aan,
-        aanhef=pick("aanhef") or p.aanhef,
+        kenmerk=letter_value("kenmerk"),
+        uw_kenmerk=letter_value("uw_kenmerk"),
+        aan=unescape(lt.aan),
+        aanhef=letter_value("aanhef") or p.aanhef,
         body=tuple(body),
-        slot=lt.slot or p.slot,
+        slot=unescape(lt.slot) if lt.slot else p.slot,
         plaats_datum=(
             f"{p.ondertekening.plaats}, {datum_tekst}" if p.ondertekening.plaats else None
         ),
         college=p.ondertekening.college,
         ondertekenaars=tuple(signatories),
-        bijlagen=tuple(
-            expand(b.titel, ("bijlagen", i, "titel")) for i, b in enumerate(lt.bijlagen)
-        ),
-        contact=pick("contact"),
+        bijlagen=tuple(field(b.titel, ("bijlagen", i, "titel")) for i, b in enumerate(lt.bijlagen)),
+        contact=_unescaped_contact(pick("contact")),
         status=lt.status,
         missing=tuple(missing),
     )
@@ -239,6 +262,20 @@ class _PlaceholderCheck:
                 )
             )
         return self.expand(text, loc)
+
+
+def _unescaped(s: Ondertekenaar) -> Ondertekenaar:
+    naam = s.naam if isinstance(s.naam, Onbekend) else unescape(s.naam)
+    return s.model_copy(update={"functie": unescape(s.functie), "naam": naam})
+
+
+def _unescaped_contact(contact: Contact | None) -> Contact | None:
+    if contact is None:
+        return None
+    fields = ("naam", "functie", "telefoon", "email")
+    return contact.model_copy(
+        update={f: unescape(v) for f in fields if isinstance(v := getattr(contact, f), str)}
+    )
 
 
 def _signatory(s: Ondertekenaar, loc: Loc, source: Any, missing: list[Problem]) -> Signatory:

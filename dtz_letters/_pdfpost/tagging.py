@@ -10,6 +10,8 @@ WeasyPrint 70 tags the letter well, but leaves gaps that a screen reader hears:
   marks its own backgrounds and borders; this is the safety net for the rest).
 - A list item whose content is a paragraph has no LBody, and a nested list hangs from the
   outer list instead of from its item: both are rebuilt the PDF way (LI = Lbl + LBody).
+- Footnotes (CSS ``float: footnote``) are tagged by WeasyPrint as a ``NonStruct`` holding one
+  ``Span`` per note: each note becomes a ``Note`` with a unique /ID, and its number an ``Lbl``.
 - Header cells get a /Scope; the IDs that data cells refer to get their IDTree; a PDF 1.7 file
   loses WeasyPrint's PDF 2.0 namespace.
 - The XMP metadata gets the document title (and, for a plain PDF, is written at all), and the
@@ -204,6 +206,7 @@ def _mend_content(doc: pikepdf.Pdf, page: pikepdf.Page, furniture: set[int]) -> 
 
 
 def _mend_structure(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> None:
+    _tag_footnotes(root)
     for element in elements(root):
         kind = str(element.S)
         if kind == "/L":
@@ -215,6 +218,43 @@ def _mend_structure(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> None:
         elif kind == "/TH":
             _set_scope(element)
     _index_ids(doc, root)
+
+
+def _tag_footnotes(root: pikepdf.Dictionary) -> None:
+    """Tag the footnotes of every page as ``Note`` elements with an /ID, numbers as ``Lbl``.
+
+    WeasyPrint 70 puts a page's footnote area straight under the document element, after the
+    page's body, as a ``NonStruct`` whose children are the notes: a ``Span`` each, starting
+    with the number (``::footnote-marker``, another ``NonStruct``). Nothing else in a letter
+    has that shape (the letterhead holds a Figure and a paragraph).
+    """
+    documents = [k for k in kids_of(root) if isinstance(k, pikepdf.Dictionary)]
+    count = 0
+    for document in documents:
+        for area in kids_of(document):
+            notes = _footnote_area(area)
+            for note in notes:
+                count += 1
+                note.S = pikepdf.Name.Note
+                note.ID = pikepdf.String(f"note-{count}")
+                marker = next(k for k in kids_of(note) if isinstance(k, pikepdf.Dictionary))
+                marker.S = pikepdf.Name.Lbl
+
+
+def _footnote_area(element: object) -> list[pikepdf.Dictionary]:
+    """The notes of ``element`` when it is a footnote area (see :func:`_tag_footnotes`)."""
+    if not (isinstance(element, pikepdf.Dictionary) and element.get("/S") == "/NonStruct"):
+        return []
+    notes = kids_of(element)
+    if not notes:
+        return []
+    for note in notes:
+        if not (isinstance(note, pikepdf.Dictionary) and note.get("/S") == "/Span"):
+            return []
+        first = next((k for k in kids_of(note) if isinstance(k, pikepdf.Dictionary)), None)
+        if first is None or first.get("/S") != "/NonStruct":
+            return []
+    return [n for n in notes if isinstance(n, pikepdf.Dictionary)]
 
 
 def _nest_lists(doc: pikepdf.Pdf, lst: pikepdf.Dictionary) -> None:

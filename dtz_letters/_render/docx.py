@@ -28,7 +28,19 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._compose.document import Block, Heading, Inline, ListBlock, Paragraph, Table
+from .._compose.document import (
+    Block,
+    Heading,
+    Inline,
+    ListBlock,
+    Note,
+    Paragraph,
+    Quote,
+    Rule,
+    Table,
+    block_inlines,
+    notes_of,
+)
 from .._templating import environment
 from ..errors import AssetError, RenderError, TemplateError, display_path
 from .docx_layout import (
@@ -38,6 +50,7 @@ from .docx_layout import (
     repack,
     set_core_properties,
 )
+from .docx_notes import QUOTE_INDENT_TWIPS, Footnotes, ensure_style
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -79,7 +92,8 @@ def render_docx(brief: Brief, style: HouseStyle) -> bytes:
     doc = tpl.get_docx()
     if template_path.parent == style.base:
         _apply_profile_style(doc, brief)
-    context = _context(tpl, brief, style)
+    footnotes = Footnotes(doc)
+    context = _context(tpl, brief, style, footnotes)
     from jinja2 import TemplateError as JinjaError
 
     try:
@@ -88,6 +102,7 @@ def render_docx(brief: Brief, style: HouseStyle) -> bytes:
         raise TemplateError(
             f"The Word template {display_path(template_path)} could not be rendered: {exc}."
         ) from exc
+    footnotes.attach()  # after rendering: docxtpl would read the notes as a template
     _set_core_properties(doc, brief)
     out = io.BytesIO()
     tpl.save(out)
@@ -149,23 +164,9 @@ def _refuse_forbidden_characters(brief: Brief) -> None:
         "the logo's alternative text": brief.logo.alt,
     }
 
-    def hrefs(blocks: tuple[Block, ...]) -> list[str]:
-        out: list[str] = []
-        for b in blocks:
-            if isinstance(b, ListBlock):
-                out += [h for item in b.items for h in hrefs(item.blocks)]
-            elif isinstance(b, Table):
-                out += [
-                    s.href
-                    for cell in (*b.header, *(c for r in b.rows for c in r))
-                    for s in cell
-                    if s.href
-                ]
-            else:
-                out += [s.href for s in b.spans if s.href]
-        return out
-
-    texts["a link"] = "\n".join(hrefs(brief.body))
+    inlines = [i for b in brief.body for i in block_inlines(b)]
+    inlines += [p for i in inlines for note in notes_of(i) for p in note.paragraphs]
+    texts["a link"] = "\n".join(s.href for i in inlines for s in i if s.href)
     for where, text in texts.items():
         found = _FORBIDDEN.search(text)
         if found:
@@ -309,7 +310,9 @@ def _apply_profile_style(doc: Document, brief: Brief) -> None:
 # --------------------------------------------------------------------------- context
 
 
-def _context(tpl: DocxTemplate, brief: Brief, style: HouseStyle) -> dict[str, Any]:
+def _context(
+    tpl: DocxTemplate, brief: Brief, style: HouseStyle, footnotes: Footnotes
+) -> dict[str, Any]:
     return {
         "gemeente": brief.gemeente,
         "documenttype": brief.documenttype,
@@ -321,7 +324,7 @@ def _context(tpl: DocxTemplate, brief: Brief, style: HouseStyle) -> dict[str, An
         "referentie": [{"label": k, "waarde": v} for k, v in brief.reference_rows()],
         "onderwerp": brief.onderwerp,
         "aanhef": brief.aanhef,
-        "body": _body(tpl, brief.body),
+        "body": _body(tpl, brief, footnotes),
         "slot": brief.slot,
         "plaats_datum": brief.plaats_datum,
         "college": brief.college,
@@ -375,11 +378,11 @@ def _logo_class() -> type:
 # --------------------------------------------------------------------------- body
 
 
-def _body(tpl: DocxTemplate, blocks: tuple[Block, ...]) -> object:
+def _body(tpl: DocxTemplate, brief: Brief, footnotes: Footnotes) -> object:
     subdoc = tpl.new_subdoc()
     main: DocumentPart = tpl.get_docx().part
-    writer = _BodyWriter(subdoc, main, main.numbering_part.element)
-    writer.blocks(blocks, depth=0)
+    writer = _BodyWriter(subdoc, main, main.numbering_part.element, footnotes, brief.kleuren.accent)
+    writer.blocks(brief.body, depth=0)
     return subdoc
 
 
@@ -387,27 +390,66 @@ class _BodyWriter:
     """Writes blocks into a sub-document that shares the main document's part.
 
     Sharing the part means style names, numbering definitions and hyperlink relationships
-    resolve against the letter itself.
+    resolve against the letter itself. Footnotes go to :class:`.docx_notes.Footnotes`.
     """
 
-    def __init__(self, doc: Any, part: DocumentPart, numbering: CT_Numbering) -> None:
+    def __init__(
+        self,
+        doc: Any,
+        part: DocumentPart,
+        numbering: CT_Numbering,
+        footnotes: Footnotes,
+        accent: str,
+    ) -> None:
         self.doc = doc
         self.part = part
         self.numbering = numbering
+        self.footnotes = footnotes
+        self.accent = accent
+        self.in_quote = 0  # inside how many block quotes the writer is
+        self.after_table = False  # the last thing written was a table
 
-    def blocks(self, blocks: tuple[Block, ...], depth: int) -> None:
+    def style(self, key: str) -> Any:
+        """The style of the letter that ``docx_notes.STYLES[key]`` describes (added if missing)."""
+        style_id = ensure_style(self.doc, key, self.accent)
+        return next(s for s in self.doc.styles if s.style_id == style_id)
+
+    def paragraph(self, style: Any) -> DocxParagraph:
+        """A new paragraph in ``style`` (a name or a style), spaced from a table before it as
+        in the PDF."""
+        p: DocxParagraph = self.doc.add_paragraph(style=style)
+        if self.after_table:
+            from docx.shared import Pt
+
+            p.paragraph_format.space_before = Pt(9)
+            self.after_table = False
+        if self.in_quote and isinstance(style, str) and style.startswith("List "):
+            _quote_border(p, self.accent)
+        return p
+
+    def blocks(self, blocks: tuple[Block, ...], depth: int, style: Any = None) -> None:
         for block in blocks:
-            self.block(block, depth, style=None)
+            self.block(block, depth, style=style)
 
-    def block(self, block: Block, depth: int, style: str | None) -> None:
+    def block(self, block: Block, depth: int, style: Any) -> None:
         if isinstance(block, Heading):
-            # Level 1 is the subject line; the body's headings start at 2.
-            p = self.doc.add_paragraph(style=f"Heading {min(max(block.level, 2), 6)}")
+            # Level 1 is the subject line; the body's headings start at 2. The level is the
+            # heading's place in its section's outline, decided when the letter was composed.
+            p = self.paragraph(f"Heading {min(max(block.level, 2), 6)}")
             self.spans(p, block.spans)
         elif isinstance(block, Paragraph):
-            self.spans(self.doc.add_paragraph(style=style), block.spans)
+            self.spans(self.paragraph(style), block.spans)
         elif isinstance(block, ListBlock):
             self.list(block, depth)
+        elif isinstance(block, Quote):
+            # Quoted paragraphs in Word's "Quote" style (set off by a rule on the left, as in
+            # the PDF); lists and tables inside keep their own styles.
+            quote = self.style("Quote")
+            self.in_quote += 1
+            self.blocks(block.blocks, depth, style=quote)
+            self.in_quote -= 1
+        elif isinstance(block, Rule):
+            self.paragraph(self.style("Scheidingslijn"))
         else:
             self.table(block)
 
@@ -421,13 +463,13 @@ class _BodyWriter:
         for item in block.items:
             numbered = False
             for inner in item.blocks:
-                if not numbered and isinstance(inner, Paragraph | Heading):
-                    p = self.doc.add_paragraph(style=style)
+                if not numbered and isinstance(inner, Paragraph):
+                    p = self.paragraph(style)
                     _number(p, num_id, level)
                     self.spans(p, inner.spans)
                 elif isinstance(inner, ListBlock):
                     if not numbered:  # an item that starts with a list still gets its mark
-                        _number(self.doc.add_paragraph(style=style), num_id, level)
+                        _number(self.paragraph(style), num_id, level)
                     self.list(inner, depth + 1)
                 else:
                     self.block(inner, depth, style=_list_style("Continue", depth))
@@ -447,6 +489,8 @@ class _BodyWriter:
 
         rows = ([block.header] if block.header else []) + list(block.rows)
         ncols = max(len(r) for r in rows)
+        if self.after_table:  # Word would join two tables that touch into one
+            self.paragraph(None)
         table = self.doc.add_table(len(rows), ncols)
         table.style = self.doc.styles["Brieftabel"]
         tbl_pr = table._tbl.tblPr
@@ -475,8 +519,11 @@ class _BodyWriter:
                     p.alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
                 if c < len(cells):
                     self.spans(p, cells[c], bold=header)
+        self.after_table = True
 
-    def spans(self, p: DocxParagraph, spans: Inline, bold: bool = False) -> None:
+    def spans(self, p: DocxParagraph, spans: Inline, bold: bool = False, links: Any = None) -> None:
+        """Runs for ``spans`` in ``p``; hyperlinks are related from ``links`` (the part the
+        paragraph is in: the document, or the footnotes)."""
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
@@ -486,6 +533,10 @@ class _BodyWriter:
         for span in spans:
             if span.line_break:
                 p.add_run().add_break()
+                link = None
+                continue
+            if span.note is not None:
+                p._p.append(self.footnotes.reference_run(self.note(span.note)))
                 link = None
                 continue
             run = p.add_run(span.text)  # python-docx turns \n and \t into w:br and w:tab
@@ -498,11 +549,75 @@ class _BodyWriter:
                 continue
             run.style = self.doc.styles["Hyperlink"]
             if link is None or link_href != span.href:
-                rid = self.part.relate_to(span.href, RT.HYPERLINK, is_external=True)
+                rid = (links or self.part).relate_to(span.href, RT.HYPERLINK, is_external=True)
                 link, link_href = OxmlElement("w:hyperlink"), span.href
                 link.set(qn("r:id"), rid)
                 run._r.addprevious(link)
             link.append(run._r)
+
+    def note(self, note: Note) -> int:
+        """Write ``note`` as a Word footnote; its id, for the reference in the text."""
+        from docx.text.paragraph import Paragraph as DocxParagraph
+
+        note_id, element = self.footnotes.new()
+        for n, spans in enumerate(note.paragraphs):
+            p = element[0] if n == 0 else self.footnotes.paragraph(element)
+            self.spans(DocxParagraph(p, self.doc), spans, links=self.footnotes.part)
+        return note_id
+
+
+def _quote_border(p: DocxParagraph, accent: str) -> None:
+    """The quote's rule on the left for a list paragraph inside a quote, and the quote's
+    indent: Word joins it with the quoted paragraphs' rule (see docx_notes.STYLES)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.shared import Twips
+
+    # The list style's indent, moved right by the quote's (written whole: a paragraph's own
+    # w:ind replaces its style's in LibreOffice).
+    style = p.style.paragraph_format if p.style is not None else None
+    left = style.left_indent if style is not None else None
+    first = style.first_line_indent if style is not None else None
+    p.paragraph_format.left_indent = Twips((left.twips if left else 0) + QUOTE_INDENT_TWIPS)
+    if first is not None:
+        p.paragraph_format.first_line_indent = first
+    border = parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:left w:val="single" w:sz="12" w:space="8" '
+        f'w:color="{accent.lstrip("#").upper()}"/></w:pBdr>'
+    )
+    p._p.get_or_add_pPr().insert_element_before(border, *_AFTER_PBDR)
+
+
+#: What follows w:pBdr in a w:pPr (ECMA-376 CT_PPrBase): the border goes before these.
+_AFTER_PBDR = [
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+]
 
 
 def _list_style(kind: str, depth: int) -> str:

@@ -16,7 +16,15 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .._compose.brief import Brief
-from .._compose.document import Heading, ListBlock, Paragraph, Table, nest_headings
+from .._compose.document import (
+    Heading,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Rule,
+    Table,
+    nest_headings,
+)
 from .._input.workspace import HouseStyle
 from .._templating import environment
 from ..errors import TemplateError, display_path
@@ -82,6 +90,8 @@ def html_environment(folders: tuple[Path, ...], base: Path) -> jinja2.Environmen
     env.tests["paragraph_block"] = lambda b: isinstance(b, Paragraph)
     env.tests["list_block"] = lambda b: isinstance(b, ListBlock)
     env.tests["table_block"] = lambda b: isinstance(b, Table)
+    env.tests["quote_block"] = lambda b: isinstance(b, Quote)
+    env.tests["rule_block"] = lambda b: isinstance(b, Rule)
     env.globals["unknown_block"] = _unknown_block
     return env
 
