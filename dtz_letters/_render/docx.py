@@ -45,6 +45,7 @@ from .docx_layout import (
     repack,
     set_core_properties,
 )
+from .docx_tables import fit_table
 from .fonts import FALLBACK_FONT, needs_fallback
 from .furniture import running_header
 
@@ -98,7 +99,7 @@ def render_docx(brief: Brief, style: HouseStyle) -> bytes:
         raise TemplateError(
             f"The Word template {display_path(template_path)} could not be rendered: {exc}."
         ) from exc
-    _finish(doc)
+    _finish(doc, style)
     _set_core_properties(doc, brief)
     out = io.BytesIO()
     tpl.save(out)
@@ -617,12 +618,17 @@ _RPR_ORDER = (
 )
 
 
-def _finish(doc: Document) -> None:
-    """What the template cannot say, done on the rendered letter: the spacing CSS gets from
-    collapsing margins, the closing kept with the last paragraph, unknown facts marked."""
+def _finish(doc: Document, style: HouseStyle) -> None:
+    """What the template cannot say, done on the rendered letter: the tables' column widths
+    and the spacing around lists and tables as the PDF has them, the closing kept with the
+    last paragraph, unknown facts marked."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
 
     body = doc.element.body
+    for tbl in body.iter(qn("w:tbl")):
+        if tbl.xpath('./w:tblPr/w:tblStyle[@w:val="Brieftabel"]'):
+            fit_table(tbl, TEXT_WIDTH_TWIPS, style.fonts)
     _fit_spacing(doc, body)
     _keep_closing_with_last_paragraph(doc, body)
     roots = [body] + [

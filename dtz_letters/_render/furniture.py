@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from .._compose.brief import Brief
 from .._input.workspace import HouseStyle
-from ..errors import AssetError, display_path
-from .fonts import HOUSE_FONT_FILE
+from .metrics import text_width
 
 #: The text column, in points (160mm): what the header line may fill.
 LINE_WIDTH_PT = 160 / 25.4 * 72
@@ -33,7 +31,6 @@ RIGHT_SHARE = 0.5
 ELLIPSIS = "…"
 #: Bold, with a little padding: how an unknown fact is drawn (CSS .onbekend).
 _PLACEHOLDER = re.compile(r"\[ONBEKEND:[^\]]*\]")
-_BOLD_FILE = "OpenSans-Bold.ttf"
 _PLACEHOLDER_PADDING_PT = 1 / 25.4 * 72
 #: Advance widths are measured without kerning; this much spare keeps the sum honest.
 _SPARE = 1.03
@@ -55,35 +52,38 @@ def running_header(brief: Brief, style: HouseStyle) -> RunningHeader:
     """The running header of ``brief``, shortened to fit one line: the subject first, and a
     kenmerk (or anything else) that would take more than half the line."""
     fonts = style.fonts
-    fixed = PAGES_TEXT
+    fixed = _width(PAGES_TEXT, fonts)
     if brief.concept:
-        fixed = CONCEPT + SEPARATOR + fixed
+        fixed += text_width(CONCEPT, SIZE_PT, fonts, bold=True) * _SPARE
+        fixed += _width(SEPARATOR, fonts)
     right = ""
     for fact in brief.running_header_facts():
-        room = RIGHT_SHARE * LINE_WIDTH_PT - _width(right + fixed, fonts)
-        right += _shorten(_one_line(fact), room, "", fonts) + SEPARATOR
-    prefix = f"{_one_line(brief.gemeente)}{SEPARATOR}{_one_line(brief.documenttype)}{SEPARATOR}"
-    room = LINE_WIDTH_PT - GAP_PT - _width(right + fixed, fonts)
-    return RunningHeader(_shorten(prefix + _one_line(brief.onderwerp), room, "", fonts), right)
+        room = RIGHT_SHARE * LINE_WIDTH_PT - fixed - _width(right, fonts)
+        right += _shorten(_one_line(fact), room, fonts) + SEPARATOR
+    left = SEPARATOR.join(
+        _one_line(t) for t in (brief.gemeente, brief.documenttype, brief.onderwerp)
+    )
+    room = LINE_WIDTH_PT - GAP_PT - fixed - _width(right, fonts)
+    return RunningHeader(_shorten(left, room, fonts), right)
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _shorten(text: str, room: float, prefix: str, fonts: Path) -> str:
-    """``text`` as it fits in ``room`` points after ``prefix``: whole, or cut at a word with
-    an ellipsis, or (one word too long for the room) cut within it."""
-    if _width(prefix + text, fonts) <= room:
+def _shorten(text: str, room: float, fonts: Path) -> str:
+    """``text`` as it fits in ``room`` points: whole, or cut at a word with an ellipsis, or
+    (its first word too long for the room) cut within that word."""
+    if _width(text, fonts) <= room:
         return text
     words = text.split(" ")
     while len(words) > 1:
         words.pop()
         cut = " ".join(words).rstrip(" ,;:·-–") + ELLIPSIS
-        if _width(prefix + cut, fonts) <= room:
+        if _width(cut, fonts) <= room:
             return cut
     word = words[0]
-    while word and _width(prefix + word + ELLIPSIS, fonts) > room:
+    while word and _width(word + ELLIPSIS, fonts) > room:
         word = word[:-1]
     return word + ELLIPSIS
 
@@ -93,28 +93,8 @@ def _width(text: str, fonts: Path) -> float:
     total = 0.0
     last = 0
     for match in _PLACEHOLDER.finditer(text):
-        total += _advance(text[last : match.start()], fonts / HOUSE_FONT_FILE)
-        total += _advance(match.group(), fonts / _BOLD_FILE) + _PLACEHOLDER_PADDING_PT
+        total += text_width(text[last : match.start()], SIZE_PT, fonts)
+        total += text_width(match.group(), SIZE_PT, fonts, bold=True) + _PLACEHOLDER_PADDING_PT
         last = match.end()
-    total += _advance(text[last:], fonts / HOUSE_FONT_FILE)
+    total += text_width(text[last:], SIZE_PT, fonts)
     return total * _SPARE
-
-
-def _advance(text: str, font_file: Path) -> float:
-    widths, default = _advances(font_file)
-    return sum(widths.get(ord(c), default) for c in text) * SIZE_PT
-
-
-@cache
-def _advances(font_file: Path) -> tuple[dict[int, float], float]:
-    """Advance widths per code point, in ems, and the widest one for characters the font
-    lacks (printed in another font, whose width is not known here)."""
-    from fontTools.ttLib import TTFont
-
-    if not font_file.is_file():
-        raise AssetError(f"The font {display_path(font_file)} is missing.")
-    with TTFont(font_file, lazy=True) as font:
-        upm = font["head"].unitsPerEm
-        metrics = font["hmtx"].metrics
-        widths = {cp: metrics[name][0] / upm for cp, name in font.getBestCmap().items()}
-    return widths, max(widths.values())

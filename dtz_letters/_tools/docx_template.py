@@ -167,14 +167,16 @@ def styles_xml() -> str:
                 "Referentie",
                 # Label, tab, value; a value that wraps lines up under itself.
                 f'<w:tabs><w:tab w:val="left" w:pos="{LABEL_WIDTH_TWIPS}"/></w:tabs>'
-                + _spacing(23, 22, 247, "atLeast")
+                # One row: a 12.3pt line and 0.4mm padding above and below (CSS .reference);
+                # Word lets spacing collapse as margins do, so the padding is in the line.
+                + _spacing(0, 0, 292, "atLeast")
                 + f'<w:ind w:left="{LABEL_WIDTH_TWIPS}" w:hanging="{LABEL_WIDTH_TWIPS}"/>',
                 _size(17),
             ),
             _paragraph_style(
                 "Onderwerplabel",
-                # CSS .reference margin-bottom 7mm, below the last row's 0.4mm padding.
-                "<w:keepNext/>" + _spacing(twips(7.4), 0, 218),
+                # CSS .reference margin-bottom 7mm (the last row's padding is in its line).
+                "<w:keepNext/>" + _spacing(twips(7), 0, 218),
                 f'<w:color w:val="{_GREY}"/>{_size(15)}',
             ),
             _paragraph_style("Aanhef", _spacing(0, 200, 290, "atLeast")),
