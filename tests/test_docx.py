@@ -444,3 +444,54 @@ def test_libreoffice_converts_the_example(example: tuple[Brief, bytes], tmp_path
     assert brief.onderwerp in flat
     assert "K. Brinks" in flat and "R. Bergsma" in flat
     assert "Pagina 1 van" in flat
+
+
+# --------------------------------------------------------------------------- issue 12
+
+
+def test_unknown_facts_are_highlighted_wherever_they_stand(example: tuple[Brief, bytes]) -> None:
+    """As the PDF: bold on yellow in a dashed frame, in the body and the running header."""
+    brief, data = example
+    doc = open_docx(data)
+    parts = [doc.element.body, doc.sections[0].header._element]
+    for root in parts:
+        runs = [r for r in root.iter(qn("w:r")) if "[ONBEKEND:" in "".join(r.xpath("./w:t/text()"))]
+        assert runs
+        for run in runs:
+            assert run.xpath("./w:t/text()") == ["[ONBEKEND: datum]"]  # a run of its own
+            assert run.xpath('./w:rPr/w:shd[@w:fill="FFE45C"]') and run.xpath("./w:rPr/w:b")
+            assert run.xpath('./w:rPr/w:bdr[@w:val="dashed"]')
+    (row,) = [p for p in doc.paragraphs if p.text.startswith("Datum\t")]
+    assert row.text == f"Datum\t{brief.datum_tekst}"
+
+
+def test_the_fallback_font_travels_only_with_a_letter_that_needs_it(
+    workspace: Path, example: tuple[Brief, bytes]
+) -> None:
+    def embedded(data: bytes) -> list[str]:
+        table = part_xml(data, "word/fontTable.xml")
+        return re.findall(
+            r'<w:font w:name="([^"]+)">(?:(?!</w:font>).)*<w:embedRegular', table, re.S
+        )
+
+    assert embedded(example[1]) == ["Open Sans"]
+    brief, style = brief_for(
+        workspace,
+        """\
+        onderwerp: Groet
+        datum: 2025-03-20
+        secties:
+          - tekst: "Hebreeuws: שלום למועצה."
+        """,
+    )
+    data = render_docx(brief, style)
+    assert embedded(data) == ["Open Sans", "DejaVu Sans"]
+    # Word sets Hebrew and Arabic in the complex-script font: the fallback, as the PDF does.
+    assert re.search(r'<w:rFonts [^>]*w:cs="DejaVu Sans"', part_xml(data, "word/styles.xml"))
+
+
+def test_the_document_type_opens_the_letter(example: tuple[Brief, bytes]) -> None:
+    brief, data = example
+    first = open_docx(data).paragraphs[0]
+    assert (first.style.name, first.text) == ("Documenttype", "Raadsinformatiebrief")
+    assert brief.documenttype == "Raadsinformatiebrief"

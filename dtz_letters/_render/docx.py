@@ -105,7 +105,7 @@ def render_docx(brief: Brief, style: HouseStyle) -> bytes:
     tpl.save(out)
     data = out.getvalue()
     families = [brief.lettertype, *([FALLBACK_FONT] if needs_fallback(brief, style) else [])]
-    return repack(data, embed_fonts(data, families, style.fonts))
+    return repack(data, embed_fonts(data, families, style.fonts, italic=_uses_italic(doc)))
 
 
 @cache
@@ -638,6 +638,32 @@ def _finish(doc: Document, style: HouseStyle) -> None:
     ]
     for root in roots:
         _mark_placeholders(root)
+
+
+def _uses_italic(doc: Document) -> bool:
+    """Whether any text of the letter is set in italic: by a run of its own, or by a
+    paragraph or character style that is (or is based on one that is)."""
+    from docx.oxml.ns import qn
+
+    def on(rpr: Any) -> bool:
+        el = rpr.find(qn("w:i")) if rpr is not None else None
+        return el is not None and el.get(qn("w:val"), "true") not in ("0", "false", "off")
+
+    styles = {s.get(qn("w:styleId")): s for s in doc.styles.element.findall(qn("w:style"))}
+
+    def italic_style(style_id: str | None, depth: int = 0) -> bool:
+        style = styles.get(style_id)
+        if style is None or depth > 10:
+            return False
+        if on(style.find(qn("w:rPr"))):
+            return True
+        based = style.find(qn("w:basedOn"))
+        return based is not None and italic_style(based.get(qn("w:val")), depth + 1)
+
+    used = {el.get(qn("w:val")) for el in doc.element.body.xpath(".//w:pStyle | .//w:rStyle")}
+    if any(italic_style(style_id) for style_id in used):
+        return True
+    return any(on(rpr) for rpr in doc.element.body.iter(qn("w:rPr")))
 
 
 def _style_id(p: Any) -> str:

@@ -9,7 +9,8 @@ with a ``w:fontKey`` GUID, and stored obfuscated: its first 32 bytes XORed with 
 Only the shipped fonts in ``templates/fonts/`` are embedded, and only those whose licence
 flags allow it (OpenType ``OS/2.fsType``: not "restricted licence", not "bitmap only"): Open
 Sans (Apache-2.0, fsType 8: editable embedding) and DejaVu Sans (Bitstream Vera licence,
-fsType 0: installable). The fallback font travels only with a letter that needs it.
+fsType 0: installable). The fallback font travels only with a letter that needs it, the
+italic faces only with a letter that has italic text: each face is some 110 kB compressed.
 
 Font keys are derived from the font files, so the same input gives the same bytes.
 """
@@ -106,15 +107,18 @@ def _faces(fonts: Path, listing: tuple[tuple[str, int, int], ...]) -> dict[str, 
     return found
 
 
-def embed_fonts(docx: bytes, families: Iterable[str], fonts: Path) -> dict[str, bytes]:
+def embed_fonts(
+    docx: bytes, families: Iterable[str], fonts: Path, italic: bool = True
+) -> dict[str, bytes]:
     """The parts to add to or replace in ``docx`` so that the shipped, embeddable faces of
-    ``families`` are embedded; empty when none of them is shipped."""
+    ``families`` are embedded (the italic ones only with ``italic``: a letter without italic
+    text does not carry them); empty when none of them is shipped."""
     shipped = shipped_faces(fonts)
     faces = [
         face
         for family in dict.fromkeys(families)
         for face in shipped.get(family, {}).values()
-        if face.embeddable
+        if face.embeddable and (italic or "Italic" not in face.face)
     ]
     if not faces:
         return {}
