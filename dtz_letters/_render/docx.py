@@ -629,6 +629,7 @@ def _finish(doc: Document, style: HouseStyle) -> None:
     for tbl in body.iter(qn("w:tbl")):
         if tbl.xpath('./w:tblPr/w:tblStyle[@w:val="Brieftabel"]'):
             fit_table(tbl, TEXT_WIDTH_TWIPS, style.fonts)
+            _keep_header_row_with_next(doc, tbl)
     _fit_spacing(doc, body)
     _keep_closing_with_last_paragraph(doc, body)
     roots = [body] + [
@@ -638,6 +639,17 @@ def _finish(doc: Document, style: HouseStyle) -> None:
     ]
     for root in roots:
         _mark_placeholders(root)
+
+
+def _keep_header_row_with_next(doc: Document, tbl: Any) -> None:
+    """A table's header row never stands alone at the foot of a page: it keeps with the
+    first row below it (the PDF moves such a table to the next page whole). LibreOffice
+    needs it too: without it, LibreOffice 7.4 drops the rows that do not fit below a header
+    row left alone at the foot of a page."""
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    for p in tbl.xpath("./w:tr[w:trPr/w:tblHeader]//w:p"):
+        DocxParagraph(p, doc.part).paragraph_format.keep_with_next = True
 
 
 def _uses_italic(doc: Document) -> bool:
