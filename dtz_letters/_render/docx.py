@@ -304,7 +304,8 @@ def _apply_profile_style(doc: Document, brief: Brief) -> None:
     """The shared template in the municipality's font and colours (from its profile).
 
     The accent colour goes where letter.css puts var(--accent): section headings, the
-    document type, the rule under the running header and under a table's header row.
+    document type, the rule under the running header and under a table's header row, the
+    underline of links.
     """
     from docx.oxml.ns import qn
     from docx.shared import RGBColor
@@ -327,6 +328,7 @@ def _apply_profile_style(doc: Document, brief: Brief) -> None:
     for style_id, path in (
         ("Kopregel", "w:pPr/w:pBdr/w:bottom"),
         ("Brieftabel", "w:tblStylePr/w:tcPr/w:tcBorders/w:bottom"),
+        ("Hyperlink", "w:rPr/w:u"),  # as letter.css: in the text's colour, underlined
     ):
         for border in styles.xpath(f'w:style[@w:styleId="{style_id}"]/{path}'):
             border.set(qn("w:color"), accent_hex)

@@ -267,7 +267,7 @@ def styles_xml() -> str:
   </w:style>
   <w:style w:type="character" w:styleId="Hyperlink">
     <w:name w:val="Hyperlink"/><w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/>
-    <w:rPr><w:color w:val="0B5394"/><w:u w:val="single"/></w:rPr>
+    <w:rPr><w:u w:val="single" w:color="4D4D4D"/></w:rPr>
   </w:style>
   <w:style w:type="table" w:customStyle="1" w:styleId="Brieftabel">
     <w:name w:val="Brieftabel"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>
