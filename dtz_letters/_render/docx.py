@@ -5,6 +5,12 @@ The template (``templates/<slug>/letter.docx``, else ``templates/base/letter.doc
 ever arrives as context values. The body is built with python-docx as a docxtpl sub-document
 from the block model, so headings, lists, tables and links are real Word structures.
 
+The rendered letter is then finished where a template cannot say it (:func:`_finish`): the
+tables get the column widths the PDF gives them, lists and tables the space below them, the
+closing keeps with the last paragraph, unknown facts are highlighted; and the house fonts are
+embedded (:mod:`.docx_fonts`). Template and finishing mirror letter.css, so that the Word file
+breaks its pages where the PDF does (``tests/test_parity.py``).
+
 Safety, by construction:
 
 * autoescape is on and every value passes :func:`_xml_value`, which also writes ``{`` and ``}``

@@ -49,8 +49,6 @@ SIGNATORIES_PER_ROW = 2
 LOGO_LEFT_MM, LOGO_TOP_MM = 25.0, 14.0
 LOGO_MAX_WIDTH_MM, LOGO_MAX_HEIGHT_MM = 48.0, 17.0
 SENDER_LEFT_MM, SENDER_TOP_MM, SENDER_WIDTH_MM = 25.0 + 110, 14.0 + 1, 50.0
-#: The running header and its size (CSS .running-header: 7.5pt).
-RUNNING_HEADER_PT = 7.5
 
 #: numIds in numbering.xml. Ordered lists in a letter each get a new w:num (see docx.py).
 NUM_BULLET = 1
