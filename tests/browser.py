@@ -60,7 +60,7 @@ SUBJECTS_JS = """
 return Object.fromEntries(Array.from(document.querySelectorAll('.copy')).map((copy) => {
   const frame = copy.querySelector('iframe.current');
   const subject = frame && frame.contentDocument &&
-    frame.contentDocument.querySelector('.subject');
+    frame.contentDocument.querySelector('h1');  // the subject alone
   return [copy.dataset.slug, subject ? subject.textContent : null];
 }));
 """

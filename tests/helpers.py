@@ -68,6 +68,33 @@ def libreoffice_pdf(docx: Path, out_dir: Path) -> Path:
     return out_dir / docx.with_suffix(".pdf").name
 
 
+def libreoffice_pdfs(
+    docxs: list[Path], out_dir: Path, env: dict[str, str] | None = None
+) -> list[Path]:
+    """Each of ``docxs`` converted to PDF in ``out_dir`` by one headless LibreOffice run
+    (its start-up is most of the time a conversion takes), with ``env`` added to its
+    environment (say, a fontconfig file); the files must have distinct names."""
+    import os
+
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(out_dir / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            *map(str, docxs),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60 + 30 * len(docxs),
+        env={**os.environ, **(env or {})},
+    )
+    return [out_dir / d.with_suffix(".pdf").name for d in docxs]
+
+
 def pdftotext(pdf: Path) -> str:
     """The text of ``pdf`` as poppler's pdftotext reads it."""
     return subprocess.run(

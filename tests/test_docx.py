@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from dtz_letters import Brief, HouseStyle, Workspace
 from dtz_letters._compose.document import Heading, Paragraph, plain
 from dtz_letters._render.docx import render_docx
+from dtz_letters._render.docx_layout import SIGNATORIES_PER_ROW
 from dtz_letters.errors import RenderError, TemplateError
 from tests.conftest import EXAMPLE, REPO
 from tests.helpers import brief_for, brief_of, libreoffice_pdf, pdftotext
@@ -151,6 +152,19 @@ def styled(doc: Any, style: str) -> list[str]:
     return [p.text for p in doc.paragraphs if p.style.name == style]
 
 
+def docx_reading_order(brief: Brief) -> str:
+    """``brief.text()`` as the Word file reads it: the signatories side by side on tab stops
+    (no layout table), so row by row: their functions, then their names."""
+    text = brief.text()
+    signatories = [w for s in brief.ondertekenaars for w in (s.functie, s.naam)]
+    rows = [
+        brief.ondertekenaars[i : i + SIGNATORIES_PER_ROW]
+        for i in range(0, len(brief.ondertekenaars), SIGNATORIES_PER_ROW)
+    ]
+    by_row = [x for row in rows for x in [s.functie for s in row] + [s.naam for s in row]]
+    return text.replace("\n".join(signatories), "\n".join(by_row))
+
+
 @pytest.fixture(scope="module")
 def example() -> tuple[Brief, bytes]:
     brief, style = brief_of(EXAMPLE, "coevorden", REPO)
@@ -163,16 +177,19 @@ def example() -> tuple[Brief, bytes]:
 def test_example_opens_and_has_the_letters_words_in_order(example: tuple[Brief, bytes]) -> None:
     brief, data = example
     doc = open_docx(data)
-    assert words("\n".join(body_texts(doc))) == words(brief.text())
+    assert words("\n".join(body_texts(doc))) == words(docx_reading_order(brief))
 
 
 def test_example_headings_use_real_heading_styles(example: tuple[Brief, bytes]) -> None:
     brief, data = example
     doc = open_docx(data)
-    assert [words(t) for t in styled(doc, "Heading 1")] == [words(f"Onderwerp {brief.onderwerp}")]
+    # The heading is the subject alone; its label is a paragraph of its own above it.
+    assert styled(doc, "Heading 1") == [brief.onderwerp]
+    assert styled(doc, "Onderwerplabel") == ["Onderwerp"]
     section_headings = [plain(b.spans) for b in brief.body if isinstance(b, Heading)]
     assert len(section_headings) == 4
-    assert styled(doc, "Heading 2") == section_headings
+    # "Bijlagen" is a heading in Word as in the PDF.
+    assert styled(doc, "Heading 2") == [*section_headings, "Bijlagen"]
 
 
 def test_example_paragraphs_in_order(example: tuple[Brief, bytes]) -> None:
@@ -183,16 +200,18 @@ def test_example_paragraphs_in_order(example: tuple[Brief, bytes]) -> None:
     assert positions == sorted(positions)
 
 
-def test_footer_has_page_fields(example: tuple[Brief, bytes]) -> None:
+def test_page_numbers_in_first_footer_and_running_header(example: tuple[Brief, bytes]) -> None:
+    """Page 1 has "Pagina 1 van N" at its foot; later pages in their running header."""
     doc = open_docx(example[1])
     section = doc.sections[0]
     assert section.different_first_page_header_footer
-    for footer in (section.footer, section.first_page_footer):
-        xml = footer._element.xml
-        assert "Pagina" in xml and " van " in xml
-        fields = [t.strip() for t in footer._element.xpath(".//w:instrText/text()")]
+    for part in (section.first_page_footer, section.header):
+        xml = part._element.xml
+        assert "Pagina " in xml and " van " in xml
+        fields = [t.strip() for t in part._element.xpath(".//w:instrText/text()")]
         assert fields == ["PAGE", "NUMPAGES"]
-        assert len(footer._element.xpath('.//w:fldChar[@w:fldCharType="begin"]')) == 2
+        assert len(part._element.xpath('.//w:fldChar[@w:fldCharType="begin"]')) == 2
+    assert not section.footer._element.xpath(".//w:instrText")
 
 
 def test_first_page_header_has_logo_with_alt_text(example: tuple[Brief, bytes]) -> None:
@@ -204,9 +223,12 @@ def test_first_page_header_has_logo_with_alt_text(example: tuple[Brief, bytes]) 
     image = header.part.related_parts[blip.get(qn("r:embed"))]
     logo = REPO_STYLE.gemeente / brief.logo.bestand
     assert image.blob == logo.read_bytes()
-    text = "\n".join(p.text for t in header.tables for c in t._cells for p in c.paragraphs)
-    for line in brief.sender_lines:
-        assert line in text
+    # Floating at its place on the page, so it takes no room in the header.
+    assert header._element.xpath(".//wp:anchor//wp:docPr")
+    assert not header.tables  # no layout table
+    assert [p.text for p in header.paragraphs if p.style.name == "Afzender"] == list(
+        brief.sender_lines
+    )
 
 
 def test_core_properties_and_language(example: tuple[Brief, bytes]) -> None:
@@ -240,25 +262,31 @@ def test_unknown_date_shows_concept_in_headers_only(example: tuple[Brief, bytes]
 
 def test_signature_block_is_kept_together(example: tuple[Brief, bytes]) -> None:
     doc = open_docx(example[1])
-    frame = doc.tables[-1]  # closing, college, signatories and attachments
-    assert frame._tbl.xpath("./w:tr/w:trPr/w:cantSplit")
-    paragraphs = frame._tbl.xpath(".//w:p")
-    texts = [docx.text.paragraph.Paragraph(p, doc.part).text for p in paragraphs]
-    assert texts[:2] == ["Hoogachtend,", "het college van burgemeester en wethouders van Coevorden"]
-    assert texts.index("de secretaris") < texts.index("K. Brinks") < texts.index("de burgemeester")
-    assert texts.index("de burgemeester") < texts.index("R. Bergsma") < texts.index("Bijlagen")
-    for p in paragraphs:
-        if "".join(p.xpath(".//w:t/text()")):
-            assert p.xpath("./w:pPr/w:keepNext"), "every line of the block keeps with the next"
-    numbered = [
-        docx.text.paragraph.Paragraph(p, doc.part).text
-        for p in frame._tbl.xpath(".//w:p[w:pPr/w:numPr]")
+    assert not doc.tables  # the closing is laid out with tab stops, not a layout table
+    paragraphs = doc.paragraphs
+    start = next(i for i, p in enumerate(paragraphs) if p.text == "Hoogachtend,")
+    closing = paragraphs[start:]
+    assert [p.text for p in closing] == [
+        "Hoogachtend,",
+        "het college van burgemeester en wethouders van Coevorden",
+        "de secretaris\tde burgemeester",
+        "K. Brinks\tR. Bergsma",
+        "Bijlagen",
+        "Jaarverslag 2024 Dutch TechZone",
+        "Jaarplan 2025 Dutch TechZone",
+        "Netwerk- en verbindingsplan DTZ",
     ]
+    # Every line keeps with the next, and the last paragraph of the body with the closing.
+    for p in [paragraphs[start - 1], *closing[:-1]]:
+        assert p.paragraph_format.keep_with_next or p.style.paragraph_format.keep_with_next, p.text
+    assert closing[2].style.name == closing[3].style.name == "Ondertekenaars"
+    numbered = [p.text for p in closing if p.style.name == "Bijlage"]
     assert numbered == [
         "Jaarverslag 2024 Dutch TechZone",
         "Jaarplan 2025 Dutch TechZone",
         "Netwerk- en verbindingsplan DTZ",
     ]
+    assert doc.styles["Bijlage"].element.xpath("./w:pPr/w:numPr/w:numId")
 
 
 def test_render_is_byte_identical(example: tuple[Brief, bytes]) -> None:
@@ -340,20 +368,25 @@ def test_letter_text_comes_out_literally(workspace: Path) -> None:
     data = render_docx(brief, style)
     doc = open_docx(data)
     texts = body_texts(doc)
-    assert words("\n".join(texts)) == words(brief.text())
+    assert words("\n".join(texts)) == words(docx_reading_order(brief))
     for expected in (
         f"Aan de raad {NASTY} {literal}",
-        f"Z/1 {NASTY} {literal}",
+        f"Ons kenmerk\tZ/1 {NASTY} {literal}",
         f"Kop {NASTY} {literal}",
         f"Tekst {NASTY} {literal} {{% if x %}}",
         f"Bijlage {NASTY} {literal}",
-        f"functie {NASTY}",
-        f"Naam {NASTY} {literal}",
+        f"functie {NASTY}\tde burgemeester",
+        f"Naam {NASTY} {literal}\tR. Bergsma",
+        f"Onderwerp {NASTY} {literal}",  # the subject, in the Heading 1
     ):
         assert expected in texts
-    assert f"Onderwerp\tOnderwerp {NASTY} {literal}" in texts
     running = doc.sections[0].header.paragraphs[0].text
-    assert f"Onderwerp {NASTY} {literal}" in running
+    # One line: the subject and the long kenmerk are shortened, each at a word.
+    left, right = running.split("\t")
+    assert left.startswith(f"Coevorden · Raadsinformatiebrief · Onderwerp {NASTY[:5]}")
+    assert f"Coevorden · Raadsinformatiebrief · {brief.onderwerp}".startswith(left[:-1])
+    assert right.startswith("20 maart 2025 · Z/1 & < > ")
+    assert right.endswith("… · Pagina 1 van 1")
     assert core_properties(data)["dc:title"] == brief.onderwerp
     xml = all_xml(data)
     assert "49" not in re.sub(r"<[^>]*>", "", xml)
@@ -411,3 +444,54 @@ def test_libreoffice_converts_the_example(example: tuple[Brief, bytes], tmp_path
     assert brief.onderwerp in flat
     assert "K. Brinks" in flat and "R. Bergsma" in flat
     assert "Pagina 1 van" in flat
+
+
+# --------------------------------------------------------------------------- issue 12
+
+
+def test_unknown_facts_are_highlighted_wherever_they_stand(example: tuple[Brief, bytes]) -> None:
+    """As the PDF: bold on yellow in a dashed frame, in the body and the running header."""
+    brief, data = example
+    doc = open_docx(data)
+    parts = [doc.element.body, doc.sections[0].header._element]
+    for root in parts:
+        runs = [r for r in root.iter(qn("w:r")) if "[ONBEKEND:" in "".join(r.xpath("./w:t/text()"))]
+        assert runs
+        for run in runs:
+            assert run.xpath("./w:t/text()") == ["[ONBEKEND: datum]"]  # a run of its own
+            assert run.xpath('./w:rPr/w:shd[@w:fill="FFE45C"]') and run.xpath("./w:rPr/w:b")
+            assert run.xpath('./w:rPr/w:bdr[@w:val="dashed"]')
+    (row,) = [p for p in doc.paragraphs if p.text.startswith("Datum\t")]
+    assert row.text == f"Datum\t{brief.datum_tekst}"
+
+
+def test_the_fallback_font_travels_only_with_a_letter_that_needs_it(
+    workspace: Path, example: tuple[Brief, bytes]
+) -> None:
+    def embedded(data: bytes) -> list[str]:
+        table = part_xml(data, "word/fontTable.xml")
+        return re.findall(
+            r'<w:font w:name="([^"]+)">(?:(?!</w:font>).)*<w:embedRegular', table, re.S
+        )
+
+    assert embedded(example[1]) == ["Open Sans"]
+    brief, style = brief_for(
+        workspace,
+        """\
+        onderwerp: Groet
+        datum: 2025-03-20
+        secties:
+          - tekst: "Hebreeuws: שלום למועצה."
+        """,
+    )
+    data = render_docx(brief, style)
+    assert embedded(data) == ["Open Sans", "DejaVu Sans"]
+    # Word sets Hebrew and Arabic in the complex-script font: the fallback, as the PDF does.
+    assert re.search(r'<w:rFonts [^>]*w:cs="DejaVu Sans"', part_xml(data, "word/styles.xml"))
+
+
+def test_the_document_type_opens_the_letter(example: tuple[Brief, bytes]) -> None:
+    brief, data = example
+    first = open_docx(data).paragraphs[0]
+    assert (first.style.name, first.text) == ("Documenttype", "Raadsinformatiebrief")
+    assert brief.documenttype == "Raadsinformatiebrief"

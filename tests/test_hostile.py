@@ -29,7 +29,8 @@ import pypdfium2 as pdfium
 import pytest
 from fontTools.ttLib import TTFont
 
-from dtz_letters import LetterError, compose, load_letter, render
+from dtz_letters import LetterError, Workspace, compose, load_letter, render
+from dtz_letters._render.furniture import running_header
 from dtz_letters.cli import main
 from tests.conftest import REPO
 from tests.helpers import MINIMAL_LETTER
@@ -517,8 +518,12 @@ def test_markup_and_template_syntax_come_out_literally_everywhere(workspace: Pat
         # The PDF breaks long lines after "/" too, where a text extractor cannot tell a line
         # break from a space: compare without whitespace.
         assert squash(expected) in squash(pdf_text), ("pdf", expected)
-    # The running header of page 2 (DOCX header part, PDF page furniture) has the subject.
-    running = f"Coevorden · Brief {NASTY} · Onderwerp {NASTY} {{{{ 7*7 }}}}"
+    # The running header of page 2 (DOCX header part, PDF page furniture) has the subject,
+    # literally, as far as it fits on the one line (then an ellipsis).
+    full = f"Coevorden · Brief {NASTY} · Onderwerp {NASTY} {{{{ 7*7 }}}}"
+    brief = compose(path, "coevorden", workspace=workspace)
+    running = running_header(brief, Workspace(workspace).house_style("coevorden")).left
+    assert running.endswith("…") and full.startswith(running[:-1]) and len(running) > 40
     assert normalise(running) in furniture
     pages = pdf_pages_text(data["pdf"])
     assert len(pages) >= 2 and squash(running) in squash(pages[1])

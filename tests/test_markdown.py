@@ -220,7 +220,7 @@ def assert_no_gaps(levels: list[int]) -> None:
 
 def test_pdf_heading_tags_follow_the_outline(case: Rendered) -> None:
     found = headings(case.pdf)
-    wanted = [("H1", f"Onderwerp {case.brief.onderwerp}")]
+    wanted = [("H1", case.brief.onderwerp)]  # the subject alone: its label is a paragraph
     wanted += [(f"H{level}", text) for level, text in body_headings(case.brief)]
     if case.brief.bijlagen:
         wanted.append(("H2", "Bijlagen"))
@@ -298,10 +298,10 @@ def test_docx_heading_styles_follow_the_outline(case: Rendered) -> None:
         for p in doc.paragraphs
         if p.style.name.startswith("Heading ")
     ]
-    assert found[0][0] == 1  # the subject
-    assert found[1:] == body_headings(case.brief)
+    assert found[0] == (1, case.brief.onderwerp)  # the subject alone
+    attachments = [(2, "Bijlagen")] if case.brief.bijlagen else []
+    assert found[1:] == body_headings(case.brief) + attachments
     assert_no_gaps([level for level, _ in found])
-    # The Bijlagen heading of the Word template is the other half of issue 12: not asserted.
 
 
 # --------------------------------------------------------------------------- footnotes
@@ -519,7 +519,8 @@ def test_every_construct_renders_in_both_outputs(case: Rendered) -> None:
         if isinstance(block, ListBlock):
             kind = "Number" if block.ordered else "Bullet"
             assert any(s.startswith(f"List {kind}") for s in styles)
-    assert len(doc.tables) >= 1 + sum(isinstance(b, Table) for b in all_blocks(case.brief.body))
+    # The letter's own tables, and no layout table besides them.
+    assert len(doc.tables) == sum(isinstance(b, Table) for b in all_blocks(case.brief.body))
 
 
 def test_quotes_and_lists_are_tagged(rendered: dict[tuple[str, str], Rendered]) -> None:

@@ -71,7 +71,8 @@ class Brief:
 
     def text(self) -> str:
         """The letter's words in reading order, page furniture aside (for checks and tests)."""
-        parts = [self.aan, *self.reference_rows_text(), f"Onderwerp {self.onderwerp}", self.aanhef]
+        parts = [self.documenttype, self.aan, *self.reference_rows_text()]
+        parts += [f"Onderwerp {self.onderwerp}", self.aanhef]
         parts += [block_text(b) for b in self.body]
         parts += [self.slot, *([self.plaats_datum] if self.plaats_datum else []), self.college]
         for s in self.ondertekenaars:
@@ -93,6 +94,11 @@ class Brief:
         if self.contact:
             rows.append(("Behandeld door", contact_line(self.contact)))
         return tuple(rows)
+
+    def running_header_facts(self) -> tuple[str, ...]:
+        """What the running header of later pages names besides the subject: the date and,
+        when there is one, the kenmerk (Dutch letters carry both on every page)."""
+        return (self.datum_tekst, *([self.kenmerk] if self.kenmerk else []))
 
     def reference_rows_text(self) -> list[str]:
         return [f"{label} {value}" for label, value in self.reference_rows()]

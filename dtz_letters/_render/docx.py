@@ -5,6 +5,12 @@ The template (``templates/<slug>/letter.docx``, else ``templates/base/letter.doc
 ever arrives as context values. The body is built with python-docx as a docxtpl sub-document
 from the block model, so headings, lists, tables and links are real Word structures.
 
+The rendered letter is then finished where a template cannot say it (:func:`_finish`): the
+tables get the column widths the PDF gives them, lists and tables the space below them, the
+closing keeps with the last paragraph, unknown facts are highlighted; and the house fonts are
+embedded (:mod:`.docx_fonts`). Template and finishing mirror letter.css, so that the Word file
+breaks its pages where the PDF does (``tests/test_parity.py``).
+
 Safety, by construction:
 
 * autoescape is on and every value passes :func:`_xml_value`, which also writes ``{`` and ``}``
@@ -22,8 +28,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import os
 import re
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,14 +51,23 @@ from .._compose.document import (
 )
 from .._templating import environment
 from ..errors import AssetError, RenderError, TemplateError, display_path
+from .docx_fonts import embed_fonts
 from .docx_layout import (
     ABSTRACT_DECIMAL,
+    LOGO_LEFT_MM,
+    LOGO_MAX_HEIGHT_MM,
+    LOGO_MAX_WIDTH_MM,
+    LOGO_TOP_MM,
     NUM_BULLET,
+    SIGNATORIES_PER_ROW,
     TEXT_WIDTH_TWIPS,
     repack,
     set_core_properties,
 )
 from .docx_notes import QUOTE_INDENT_TWIPS, Footnotes, ensure_style
+from .docx_tables import fit_table
+from .fonts import FALLBACK_FONT, needs_fallback
+from .furniture import running_header
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -71,7 +88,8 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _JINJA_TAG = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 #: Creation date written when the letter has no date yet (and SOURCE_DATE_EPOCH is unset).
 _EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
-_LOGO_HEIGHT_MM = 16
+#: An unknown fact, as the letter shows it (see Brief and the HTML renderer).
+_PLACEHOLDER = re.compile(r"\[ONBEKEND:[^\]]*\]")
 
 
 def render(brief: Brief, style: HouseStyle) -> bytes:
@@ -102,11 +120,14 @@ def render_docx(brief: Brief, style: HouseStyle) -> bytes:
         raise TemplateError(
             f"The Word template {display_path(template_path)} could not be rendered: {exc}."
         ) from exc
+    _finish(doc, style, footnotes.notes)
     footnotes.attach()  # after rendering: docxtpl would read the notes as a template
     _set_core_properties(doc, brief)
     out = io.BytesIO()
     tpl.save(out)
-    return repack(out.getvalue())
+    data = out.getvalue()
+    families = [brief.lettertype, *([FALLBACK_FONT] if needs_fallback(brief, style) else [])]
+    return repack(data, embed_fonts(data, families, style.fonts, italic=_uses_italic(doc)))
 
 
 @cache
@@ -288,7 +309,12 @@ def _LetterTemplate(source: io.BytesIO, path: Path) -> DocxTemplate:
 
 
 def _apply_profile_style(doc: Document, brief: Brief) -> None:
-    """The shared template in the municipality's font and colours (from its profile)."""
+    """The shared template in the municipality's font and colours (from its profile).
+
+    The accent colour goes where letter.css puts var(--accent): section headings, the
+    document type, the rule under the running header and under a table's header row, the
+    underline of links.
+    """
     from docx.oxml.ns import qn
     from docx.shared import RGBColor
 
@@ -297,14 +323,23 @@ def _apply_profile_style(doc: Document, brief: Brief) -> None:
     if defaults is not None:
         fonts = defaults.find(qn("w:rFonts"))
         if fonts is not None:
-            for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            # w:cs stays the fallback font: the scripts Open Sans lacks (Hebrew, Arabic).
+            for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
                 fonts.set(qn(attr), brief.lettertype)
         colour = defaults.find(qn("w:color"))
         if colour is not None:
             colour.set(qn("w:val"), brief.kleuren.tekst.lstrip("#").upper())
-    accent = RGBColor.from_string(brief.kleuren.accent.lstrip("#").upper())
-    for level in range(1, 7):
-        doc.styles[f"Heading {level}"].font.color.rgb = accent
+    accent_hex = brief.kleuren.accent.lstrip("#").upper()
+    accent = RGBColor.from_string(accent_hex)
+    for name in ("Heading 2", "Documenttype"):
+        doc.styles[name].font.color.rgb = accent
+    for style_id, path in (
+        ("Kopregel", "w:pPr/w:pBdr/w:bottom"),
+        ("Brieftabel", "w:tblStylePr/w:tcPr/w:tcBorders/w:bottom"),
+        ("Hyperlink", "w:rPr/w:u"),  # as letter.css: in the text's colour, underlined
+    ):
+        for border in styles.xpath(f'w:style[@w:styleId="{style_id}"]/{path}'):
+            border.set(qn("w:color"), accent_hex)
 
 
 # --------------------------------------------------------------------------- context
@@ -313,13 +348,20 @@ def _apply_profile_style(doc: Document, brief: Brief) -> None:
 def _context(
     tpl: DocxTemplate, brief: Brief, style: HouseStyle, footnotes: Footnotes
 ) -> dict[str, Any]:
+    header = running_header(brief, style)
+    signatories = [{"functie": s.functie, "naam": s.naam} for s in brief.ondertekenaars]
     return {
         "gemeente": brief.gemeente,
         "documenttype": brief.documenttype,
         "concept": brief.concept,
         "logo": _logo(tpl, brief, style),
         "afzender": list(brief.sender_lines),
+        "afzender_naam": brief.sender_lines[0],
+        "afzender_regels": list(brief.sender_lines[1:]),
+        # Templates of the earlier form name the whole line "kopregel".
         "kopregel": " · ".join((brief.gemeente, brief.documenttype, brief.onderwerp)),
+        "kopregel_links": header.left,
+        "kopregel_rechts": header.right,
         "aan": brief.aan,
         "referentie": [{"label": k, "waarde": v} for k, v in brief.reference_rows()],
         "onderwerp": brief.onderwerp,
@@ -328,7 +370,11 @@ def _context(
         "slot": brief.slot,
         "plaats_datum": brief.plaats_datum,
         "college": brief.college,
-        "ondertekenaars": [{"functie": s.functie, "naam": s.naam} for s in brief.ondertekenaars],
+        "ondertekenaars": signatories,
+        "ondertekenaar_rijen": [
+            signatories[i : i + SIGNATORIES_PER_ROW]
+            for i in range(0, len(signatories), SIGNATORIES_PER_ROW)
+        ],
         "bijlagen": list(brief.bijlagen),
     }
 
@@ -346,7 +392,19 @@ def _logo(tpl: DocxTemplate, brief: Brief, style: HouseStyle) -> object:
         )
     if not path.is_file():
         raise AssetError(f"The logo {display_path(path)} named in {profile} is missing.")
-    return _logo_class()(tpl, str(path), height=Mm(_LOGO_HEIGHT_MM), alt=brief.logo.alt)
+    width, height = _logo_size_mm(path)
+    return _logo_class()(tpl, str(path), width=Mm(width), height=Mm(height), alt=brief.logo.alt)
+
+
+def _logo_size_mm(path: Path) -> tuple[float, float]:
+    """The logo's size as the PDF draws it (CSS .logo): its own size at 96 dpi, scaled down
+    to fit 48 x 17 mm, keeping its shape."""
+    from docx.image.image import Image
+
+    image = Image.from_file(str(path))
+    width, height = image.px_width * 25.4 / 96, image.px_height * 25.4 / 96
+    scale = min(1.0, LOGO_MAX_WIDTH_MM / width, LOGO_MAX_HEIGHT_MM / height)
+    return width * scale, height * scale
 
 
 @cache
@@ -354,10 +412,11 @@ def _logo_class() -> type:
     from docxtpl import InlineImage
 
     class LogoImage(InlineImage):  # type: ignore[misc]
-        """An InlineImage with alternative text (docxtpl's own leaves wp:docPr/@descr out)."""
+        """The letterhead's logo: floating at its place on page 1 (so it takes no room in the
+        header), with alternative text (docxtpl's own leaves wp:docPr/@descr out)."""
 
-        def __init__(self, tpl: DocxTemplate, path: str, height: int, alt: str) -> None:
-            super().__init__(tpl, path, height=height)
+        def __init__(self, tpl: DocxTemplate, path: str, width: int, height: int, alt: str):
+            super().__init__(tpl, path, width=width, height=height)
             self.alt = alt
 
         def _insert_image(self) -> str:
@@ -368,11 +427,48 @@ def _logo_class() -> type:
                 el.set("descr", self.alt)
             # The same run surgery as docxtpl's: close the tag's run, add one with the drawing.
             return (
-                f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+                f"</w:t></w:r><w:r><w:drawing>{_anchored(inline)}</w:drawing></w:r><w:r>"
                 '<w:t xml:space="preserve">'
             )
 
     return LogoImage
+
+
+def _anchored(inline: Any) -> str:
+    """A wp:inline picture as a wp:anchor at the letterhead's place, in front of no text."""
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+    from lxml import etree
+
+    anchor = etree.Element(
+        qn("wp:anchor"),
+        {
+            "distT": "0",
+            "distB": "0",
+            "distL": "0",
+            "distR": "0",
+            "simplePos": "0",
+            "relativeHeight": "1",
+            "behindDoc": "0",
+            "locked": "1",
+            "layoutInCell": "1",
+            "allowOverlap": "1",
+        },
+        nsmap=inline.nsmap,
+    )
+    etree.SubElement(anchor, qn("wp:simplePos"), x="0", y="0")
+    for axis, offset in (("H", LOGO_LEFT_MM), ("V", LOGO_TOP_MM)):
+        position = etree.SubElement(anchor, qn(f"wp:position{axis}"), relativeFrom="page")
+        etree.SubElement(position, qn("wp:posOffset")).text = str(Mm(offset))
+    extent = inline.find(qn("wp:extent"))
+    anchor.append(extent)
+    etree.SubElement(anchor, qn("wp:effectExtent"), l="0", t="0", r="0", b="0")
+    etree.SubElement(anchor, qn("wp:wrapNone"))
+    for tag in ("wp:docPr", "wp:cNvGraphicFramePr", "a:graphic"):
+        child = inline.find(qn(tag))
+        if child is not None:
+            anchor.append(child)
+    return str(etree.tostring(anchor, encoding="unicode"))
 
 
 # --------------------------------------------------------------------------- body
@@ -628,6 +724,241 @@ def _number(p: DocxParagraph, num_id: int, level: int) -> None:
     num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = level
     num_pr.get_or_add_numId().val = num_id
+
+
+# --------------------------------------------------------------------------- finishing
+
+#: CSS margins Word has no style for (letter.css): below a list (ul, ol: 0.75em) and below a
+#: table (table.data: 1em of 9pt). Twips.
+_LIST_AFTER = 150
+_TABLE_AFTER = 180
+#: The order of run properties in w:rPr (CT_RPr's sequence in ECMA-376).
+_RPR_ORDER = (
+    *("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike"),
+    *("outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden"),
+    *("color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect"),
+    *("bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout"),
+    *("specVanish", "oMath"),
+)
+
+
+def _finish(doc: Document, style: HouseStyle, notes: Sequence[Any] = ()) -> None:
+    """What the template cannot say, done on the rendered letter: the tables' column widths
+    and the spacing around lists and tables as the PDF has them, the closing kept with the
+    last paragraph, unknown facts marked (also in the footnotes ``notes``)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    body = doc.element.body
+    for tbl in body.iter(qn("w:tbl")):
+        if tbl.xpath('./w:tblPr/w:tblStyle[@w:val="Brieftabel"]'):
+            fit_table(tbl, TEXT_WIDTH_TWIPS, style.fonts)
+            _keep_header_row_with_next(doc, tbl)
+    _fit_spacing(doc, body)
+    _keep_closing_with_last_paragraph(doc, body)
+    roots = (
+        [body]
+        + [
+            rel.target_part.element
+            for rel in doc.part.rels.values()
+            if rel.reltype in (RT.HEADER, RT.FOOTER)
+        ]
+        + list(notes)
+    )
+    for root in roots:
+        _mark_placeholders(root)
+
+
+def _keep_header_row_with_next(doc: Document, tbl: Any) -> None:
+    """A table's header row never stands alone at the foot of a page: it keeps with the
+    first row below it (the PDF moves such a table to the next page whole). LibreOffice
+    needs it too: without it, LibreOffice 7.4 drops the rows that do not fit below a header
+    row left alone at the foot of a page."""
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    for p in tbl.xpath("./w:tr[w:trPr/w:tblHeader]//w:p"):
+        DocxParagraph(p, doc.part).paragraph_format.keep_with_next = True
+
+
+def _uses_italic(doc: Document) -> bool:
+    """Whether any text of the letter is set in italic: by a run of its own, or by a
+    paragraph or character style that is (or is based on one that is)."""
+    from docx.oxml.ns import qn
+
+    def on(rpr: Any) -> bool:
+        el = rpr.find(qn("w:i")) if rpr is not None else None
+        return el is not None and el.get(qn("w:val"), "true") not in ("0", "false", "off")
+
+    styles = {s.get(qn("w:styleId")): s for s in doc.styles.element.findall(qn("w:style"))}
+
+    def italic_style(style_id: str | None, depth: int = 0) -> bool:
+        style = styles.get(style_id)
+        if style is None or depth > 10:
+            return False
+        if on(style.find(qn("w:rPr"))):
+            return True
+        based = style.find(qn("w:basedOn"))
+        return based is not None and italic_style(based.get(qn("w:val")), depth + 1)
+
+    used = {el.get(qn("w:val")) for el in doc.element.body.xpath(".//w:pStyle | .//w:rStyle")}
+    if any(italic_style(style_id) for style_id in used):
+        return True
+    return any(on(rpr) for rpr in doc.element.body.iter(qn("w:rPr")))
+
+
+def _style_id(p: Any) -> str:
+    from docx.oxml.ns import qn
+
+    style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return str(style.get(qn("w:val"))) if style is not None else "Normal"
+
+
+def _fit_spacing(doc: Document, body: Any) -> None:
+    """Give lists and tables the room below them that letter.css gives.
+
+    Word keeps lists tight (a list paragraph has only an item's spacing below it) and tables
+    without any; CSS puts a margin under both. Between two paragraphs Word leaves the larger
+    of the one's space after and the other's space before, as CSS collapses margins, so the
+    styles carry the CSS margins and only these two need setting here.
+    """
+    from docx.oxml.ns import qn
+    from docx.shared import Twips
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    children = [c for c in body if c.tag in (qn("w:p"), qn("w:tbl"))]
+    for child, following in itertools.pairwise(children):
+        if child.tag == qn("w:p"):
+            if _style_id(child).startswith("List") and not _style_id(following).startswith("List"):
+                DocxParagraph(child, doc.part).paragraph_format.space_after = Twips(_LIST_AFTER)
+        elif following.tag == qn("w:p"):
+            p = DocxParagraph(following, doc.part)
+            p.paragraph_format.space_before = Twips(max(_TABLE_AFTER, _space_before(p)))
+
+
+def _space_before(p: DocxParagraph) -> int:
+    """The space above ``p`` in twips: its own, else its style's (or that style's base)."""
+    direct = p.paragraph_format.space_before
+    if direct is not None:
+        return int(direct.twips)
+    style = p.style
+    while style is not None:
+        value = style.paragraph_format.space_before
+        if value is not None:
+            return int(value.twips)
+        style = style.base_style
+    return 0
+
+
+def _keep_closing_with_last_paragraph(doc: Document, body: Any) -> None:
+    """The last block of the body keeps with the closing (which keeps together), so the
+    signatures never stand alone on a page (the PDF: .closing break-before: avoid)."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    closing = next((p for p in body.iter(qn("w:p")) if _style_id(p) == "Ondertekening"), None)
+    if closing is None:
+        return
+    last = closing.getprevious()
+    if last is None:
+        return
+    if last.tag == qn("w:tbl"):
+        rows = last.findall(qn("w:tr"))
+        paragraphs = rows[-1].iter(qn("w:p")) if rows else iter(())
+    elif last.tag == qn("w:p"):
+        paragraphs = iter([last])
+    else:
+        return
+    for p in paragraphs:
+        DocxParagraph(p, doc.part).paragraph_format.keep_with_next = True
+
+
+def _mark_placeholders(root: Any) -> None:
+    """Each "[ONBEKEND: ...]" in a run of its own, highlighted as in the PDF (CSS .onbekend:
+    bold on yellow in a dashed frame), wherever it stands: reference block, signatures,
+    running header or text."""
+    from docx.oxml.ns import qn
+
+    for t in [t for t in root.iter(qn("w:t")) if _PLACEHOLDER.search(t.text or "")]:
+        run = t.getparent()
+        if run is None or run.tag != qn("w:r"):
+            continue
+        rpr = run.find(qn("w:rPr"))
+        pieces: list[Any] = []
+        last = 0
+        text = t.text or ""
+        for match in _PLACEHOLDER.finditer(text):
+            pieces += _text_runs(text[last : match.start()], rpr, marked=False)
+            pieces += _text_runs(match.group(), rpr, marked=True)
+            last = match.end()
+        pieces += _text_runs(text[last:], rpr, marked=False)
+        # Whatever else the run held (tabs, breaks) stays on either side, in its own run.
+        before = [c for c in run if c is not rpr and c.getparent() is run]
+        index = before.index(t)
+        head, tail = before[:index], before[index + 1 :]
+        replacement = _runs_of(head, rpr) + pieces + _runs_of(tail, rpr)
+        for new in replacement:
+            run.addprevious(new)
+        run.getparent().remove(run)
+
+
+def _text_runs(text: str, rpr: Any, marked: bool) -> list[Any]:
+    if not text:
+        return []
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    (run,) = _runs_of([t], rpr)
+    if marked:
+        props = run.find(qn("w:rPr"))
+        if props is None:
+            props = OxmlElement("w:rPr")
+            run.insert(0, props)
+        _set_rpr(props, "b", {})
+        _set_rpr(props, "bCs", {})
+        _set_rpr(props, "color", {"w:val": "1A1A1A"})
+        _set_rpr(
+            props, "bdr", {"w:val": "dashed", "w:sz": "4", "w:space": "0", "w:color": "8A6D00"}
+        )
+        _set_rpr(props, "shd", {"w:val": "clear", "w:color": "auto", "w:fill": "FFE45C"})
+    return [run]
+
+
+def _runs_of(children: list[Any], rpr: Any) -> list[Any]:
+    """``children`` in a new run with a copy of ``rpr``; no run for no children."""
+    import copy
+
+    from docx.oxml import OxmlElement
+
+    if not children:
+        return []
+    run = OxmlElement("w:r")
+    if rpr is not None:
+        run.append(copy.deepcopy(rpr))
+    for child in children:
+        run.append(child)
+    return [run]
+
+
+def _set_rpr(rpr: Any, name: str, attrs: dict[str, str]) -> None:
+    """Set the run property ``name`` in ``rpr``, in its place in the schema's order."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for old in rpr.findall(qn(f"w:{name}")):
+        rpr.remove(old)
+    element = OxmlElement(f"w:{name}")
+    for key, value in attrs.items():
+        element.set(qn(key), value)
+    rank = _RPR_ORDER.index(name)
+    later = {qn(f"w:{n}") for n in _RPR_ORDER[rank + 1 :]}
+    for child in rpr:
+        if child.tag in later:
+            child.addprevious(element)
+            return
+    rpr.append(element)
 
 
 # --------------------------------------------------------------------------- properties

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,10 +21,34 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 #: Creation date of the template itself (the rendered letter gets its own date).
 TEMPLATE_DATE = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 
-#: Width of the text column in twentieths of a point: A4 (11906) minus 2 x 25 mm (1417).
-TEXT_WIDTH_TWIPS = 11906 - 2 * 1417
-#: Width of the label column of the reference block; the subject lines up with its values.
-LABEL_WIDTH_TWIPS = 1985  # 35 mm
+
+def twips(mm: float) -> int:
+    """``mm`` millimetres in twentieths of a point, the unit of Word's page geometry."""
+    return round(mm * 1440 / 25.4)
+
+
+# The page geometry mirrors templates/base/letter.css, so that the DOCX (in Word or converted
+# by LibreOffice) breaks its pages where the PDF does. Change both together.
+
+#: Page margins (CSS @page: 26mm 25mm 22mm 25mm).
+MARGIN_TOP_TWIPS = twips(26)
+MARGIN_BOTTOM_TWIPS = twips(22)
+MARGIN_SIDE_TWIPS = twips(25)
+#: Width of the text column: A4 (11906) minus the two side margins (160 mm).
+TEXT_WIDTH_TWIPS = 11906 - 2 * MARGIN_SIDE_TWIPS
+#: Where the letter starts on page 1, below the letterhead (CSS: @page :first margin-top
+#: 14mm + main padding-top 38mm), as space above the first paragraph of the body.
+FIRST_PAGE_OFFSET_TWIPS = twips(14 + 38) - MARGIN_TOP_TWIPS
+#: Width of the label column of the reference block (CSS .reference th: 32mm).
+LABEL_WIDTH_TWIPS = twips(32)
+#: Distance from one signatory to the next (CSS .signatory: 60mm wide + 12mm margin).
+SIGNATORY_PITCH_TWIPS = twips(72)
+#: Signatories side by side: as many as fit in the text column (the PDF wraps the same way).
+SIGNATORIES_PER_ROW = 2
+#: The letterhead (CSS .letterhead, .logo, .sender): from the page's top-left corner.
+LOGO_LEFT_MM, LOGO_TOP_MM = 25.0, 14.0
+LOGO_MAX_WIDTH_MM, LOGO_MAX_HEIGHT_MM = 48.0, 17.0
+SENDER_LEFT_MM, SENDER_TOP_MM, SENDER_WIDTH_MM = 25.0 + 110, 14.0 + 1, 50.0
 
 #: numIds in numbering.xml. Ordered lists in a letter each get a new w:num (see docx.py).
 NUM_BULLET = 1
@@ -66,13 +91,26 @@ def set_core_properties(doc: Document, values: dict[str, str], when: dt.datetime
     part._element = parse_xml(xml)
 
 
-def repack(data: bytes) -> bytes:
-    """The same zip with fixed entry dates: same content, same bytes."""
+def repack(data: bytes, parts: Mapping[str, bytes] | None = None) -> bytes:
+    """The same zip with fixed entry dates: same content, same bytes.
+
+    ``parts`` replace entries of the same name or are added after the others. Fonts are
+    compressed at the fastest level: they shrink by half at any level, and at the default
+    one compressing them would cost more than the rest of a render.
+    """
+    parts = dict(parts or {})
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():  # keep the order: [Content_Types].xml stays first
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+
+        def write(name: str, content: bytes) -> None:
+            entry = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename), compresslevel=6)
+            dst.writestr(entry, content, compresslevel=1 if name.endswith(".odttf") else 6)
+
+        for info in src.infolist():  # keep the order: [Content_Types].xml stays first
+            content = parts.pop(info.filename, None)
+            write(info.filename, src.read(info.filename) if content is None else content)
+        for name, content in sorted(parts.items()):
+            write(name, content)
     return out.getvalue()

@@ -33,7 +33,7 @@ def font_warning(brief: Brief, style: HouseStyle) -> str | None:
     if brief.lettertype != HOUSE_FONT:
         return None
     fonts = style.fonts
-    text = "\n".join([brief.text(), *brief.sender_lines, brief.gemeente, brief.documenttype])
+    text = _letter_text(brief)
     house = _codepoints(fonts / HOUSE_FONT_FILE)
     lacking = sorted({c for c in text if ord(c) not in house and not c.isspace()})
     if not lacking:
@@ -48,6 +48,21 @@ def font_warning(brief: Brief, style: HouseStyle) -> str | None:
     if in_none:
         parts.append(f"{_chars(in_none)} in no shipped font, printed as an empty box")
     return f"characters the house font {HOUSE_FONT} lacks: {'; '.join(parts)}."
+
+
+def needs_fallback(brief: Brief, style: HouseStyle) -> bool:
+    """Whether the letter has characters the house font lacks and the fallback font has."""
+    fonts = style.fonts
+    fallback_file = fonts / FALLBACK_FONT_FILE
+    if brief.lettertype != HOUSE_FONT or not fallback_file.is_file():
+        return False
+    house = _codepoints(fonts / HOUSE_FONT_FILE)
+    fallback = _codepoints(fallback_file)
+    return any(ord(c) not in house and ord(c) in fallback for c in set(_letter_text(brief)))
+
+
+def _letter_text(brief: Brief) -> str:
+    return "\n".join([brief.text(), *brief.sender_lines, brief.gemeente, brief.documenttype])
 
 
 def _chars(chars: list[str], limit: int = 5) -> str:

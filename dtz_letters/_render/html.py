@@ -28,6 +28,7 @@ from .._compose.document import (
 from .._input.workspace import HouseStyle
 from .._templating import environment
 from ..errors import TemplateError, display_path
+from .furniture import running_header
 
 #: The template every municipality renders; found first in its own folder, then in base/.
 LETTER_TEMPLATE = "letter.html.j2"
@@ -124,6 +125,8 @@ def _context(brief: Brief, style: HouseStyle) -> dict[str, Any]:
         # The body with heading levels that never skip one below the subject (h1).
         "body": nest_headings(brief.body),
         "title": f"{brief.documenttype}: {brief.onderwerp}",
+        # The one-line running header of later pages, the same as the Word file's.
+        "kop": running_header(brief, style),
         "logo": {"url": (style.gemeente / brief.logo.bestand).as_uri(), "alt": brief.logo.alt},
         "colours": {"accent": brief.kleuren.accent, "tekst": brief.kleuren.tekst},
     }
