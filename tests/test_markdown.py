@@ -1,7 +1,7 @@
 """Markdown in letters, the same in the PDF and the Word file: headings by structure, footnotes,
 links, block quotes and rules, refusals with file:line, and one character rule for every field.
 
-Three letters written for these tests (``tests/data/letters/``: one of three pages with
+Three letters written for these tests (``tests/letters/``: one of three pages with
 sub-headings at ``###`` and deeper, a table, both list kinds, links, a long address and
 footnotes; one without section headings whose Markdown headings start at ``#``; one full of
 footnotes and links) are rendered once per module for all five municipalities, as PDF and as
@@ -51,7 +51,7 @@ from tests.helpers import MINIMAL_LETTER, libreoffice_pdf, write_letter
 from tests.test_accessibility import element_text, elements, headings
 from tests.textutil import docx_body_lines, normalise, pdf_body_lines
 
-LETTERS = REPO / "tests" / "data" / "letters"
+LETTERS = REPO / "tests" / "letters"
 LETTER_NAMES = ("lange-brief-opmaak", "korte-brief-zonder-koppen", "brief-met-voetnoten")
 SLUGS = ("coevorden", "emmen", "hardenberg", "hoogeveen", "borger-odoorn")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -1,7 +1,8 @@
 """The Word file and the PDF of a letter alike, with LibreOffice as the judge of the Word file.
 
 For the example letter and the test letters in tests/letters/ (a long one with sub-headings,
-tables and both kinds of list, one full of tables, a short concept), in all five
+tables and both kinds of list, one full of tables, a short concept, and the three letters of
+tests/test_markdown.py, with footnotes, quotes and links), in all five
 municipalities: the PDF and the DOCX converted by LibreOffice have as many pages; no heading
 is the last line of a page in either; the document type stands on page 1 and a one-line
 running header on every later page of both; a concept carries its watermark on every page of
