@@ -394,8 +394,13 @@ NASTY = (
     '& < > " \' <img src="file:///etc/passwd"> <link rel=stylesheet href=x.css> '
     "<style>p{color:red}</style> <script>alert(1)</script>"
 )
-LITERAL = "{{ 7*7 }} {% if 1 %}x{% endif %}"  # Jinja syntax in fields that are never templates
-RAW = "{% raw %}{{ 7*7 }}{% endraw %}"  # the same, in fields that go through the sandbox
+#: Jinja syntax, as a letter shows it. Every text field is written in the letter language
+#: (README, "Profile values in text"), where a backslash makes {{, {% and {# text: ESCAPED.
+#: (Until the language replaced the Jinja sandbox, some fields were taken literally and the
+#: others needed {% raw %}; one rule for every field now, and the sandbox is gone.)
+LITERAL = "{{ 7*7 }} {% if 1 %}x{% endif %}"
+ESCAPED = "\\{{ 7*7 }} \\{% if 1 %}x\\{% endif %}"
+ESCAPED_IF = "\\{% if x %}"
 
 
 def yaml_quote(text: str) -> str:
@@ -427,7 +432,7 @@ def nasty_profile(ws: Path) -> None:
 
 
 def nasty_letter() -> str:
-    n, raw, lit = NASTY, RAW, LITERAL
+    n, raw, lit = NASTY, ESCAPED, ESCAPED
     q = yaml_quote
     return f"""\
 onderwerp: {q(f"Onderwerp {n} {raw}")}
@@ -440,7 +445,7 @@ aan: {q(f"Aan {n} {lit}")}
 aanhef: {q(f"Geachte {n} {lit}")}
 secties:
   - kop: {q(f"Kop {n} {raw}")}
-    tekst: {q(f"Tekst {n} {raw} {{% raw %}}{{% if x %}}{{% endraw %}}")}
+    tekst: {q(f"Tekst {n} {raw} {ESCAPED_IF}")}
   - tekst:
       - {q(f"Passage {n} {raw}")}
       - tekst: {q(f"Voor Coevorden {n} {raw}")}
@@ -460,16 +465,16 @@ ondertekenaars:
 
 
 EXPECTED_LITERAL = [
-    f"Onderwerp {NASTY} {{{{ 7*7 }}}}",
+    f"Onderwerp {NASTY} {LITERAL}",
     f"Z/1 {NASTY} {LITERAL}",
     f"U/2 {NASTY} {LITERAL}",
     f"Aan {NASTY} {LITERAL}",
     f"Geachte {NASTY} {LITERAL}",
-    f"Kop {NASTY} {{{{ 7*7 }}}}",
-    f"Tekst {NASTY} {{{{ 7*7 }}}} {{% if x %}}",
-    f"Passage {NASTY} {{{{ 7*7 }}}}",
-    f"Voor Coevorden {NASTY} {{{{ 7*7 }}}}",
-    f"Bijlage {NASTY} {{{{ 7*7 }}}}",
+    f"Kop {NASTY} {LITERAL}",
+    f"Tekst {NASTY} {LITERAL} {{% if x %}}",
+    f"Passage {NASTY} {LITERAL}",
+    f"Voor Coevorden {NASTY} {LITERAL}",
+    f"Bijlage {NASTY} {LITERAL}",
     f"Slot {NASTY} {LITERAL}",
     f"Contact {NASTY} {LITERAL} (Functie {NASTY}), 0524 {NASTY}, a&b'c@x.nl",
     f"functie {NASTY} {LITERAL}",
@@ -518,7 +523,7 @@ def test_markup_and_template_syntax_come_out_literally_everywhere(workspace: Pat
         # break from a space: compare without whitespace.
         assert squash(expected) in squash(pdf_text), ("pdf", expected)
     # The running header of page 2 (DOCX header part, PDF page furniture) has the subject.
-    running = f"Coevorden · Brief {NASTY} · Onderwerp {NASTY} {{{{ 7*7 }}}}"
+    running = f"Coevorden · Brief {NASTY} · Onderwerp {NASTY} {LITERAL}"
     assert normalise(running) in furniture
     pages = pdf_pages_text(data["pdf"])
     assert len(pages) >= 2 and squash(running) in squash(pages[1])
@@ -529,7 +534,7 @@ def test_markup_and_template_syntax_come_out_literally_everywhere(workspace: Pat
     for element in ("<img", "<link", "<style", "<script"):
         assert element not in xml
     with pikepdf.open(io.BytesIO(data["pdf"])) as pdf:
-        assert str(pdf.docinfo["/Title"]) == f"Brief {NASTY}: Onderwerp {NASTY} {{{{ 7*7 }}}}"
+        assert str(pdf.docinfo["/Title"]) == f"Brief {NASTY}: Onderwerp {NASTY} {LITERAL}"
 
 
 def squash(text: str) -> str:

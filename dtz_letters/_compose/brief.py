@@ -1,9 +1,9 @@
 """From a validated letter and a municipality profile to one resolved ``Brief``.
 
 A ``Brief`` is everything a renderer needs, already decided: the values for this municipality,
-the sections it gets, the text with profile values filled in (through a sandbox), Markdown
-parsed into blocks, Dutch dates, and the facts that are still unknown. Both renderers read
-only this, so the DOCX and the PDF cannot drift apart.
+the sections it gets, the text with profile values filled in (:mod:`.text`), Markdown parsed
+into blocks within the budgets (:mod:`.budgets`), Dutch dates, and the facts that are still
+unknown. Both renderers read only this, so the DOCX and the PDF cannot drift apart.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from .._input.models import Adres, Contact, Kleuren, Logo, Onbekend, Ondertekena
 from .._input.safe_yaml import Loc
 from ..errors import Problem
 from .document import Block, Heading, Span, block_text
-from .markdown import parse_markdown
-from .text import Expander
+from .text import Body, expand_letter
 
 if TYPE_CHECKING:
     from .._input.load import LetterFile, ProfileFile
@@ -67,6 +66,14 @@ class Brief:
     def concept(self) -> bool:
         """Shown as CONCEPT: declared so, or a fact the letter needs is not known."""
         return self.status == "concept" or bool(self.missing)
+
+    @property
+    def gaps(self) -> tuple[str, ...]:
+        """The facts still unknown, as their placeholders name them: ``("datum", "naam
+        secretaris")``."""
+        start = placeholder("")[:-1]
+        texts = (self.datum_tekst, *(s.naam for s in self.ondertekenaars if not s.known))
+        return tuple(t[len(start) : -1] for t in texts if t.startswith(start) and t[-1] == "]")
 
     def text(self) -> str:
         """The letter's words in reading order, page furniture aside (for checks and tests)."""
@@ -129,12 +136,12 @@ def sender_lines(p: Profile) -> tuple[str, ...]:
 
 def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
     """Resolve ``letter`` for the municipality of ``profile``."""
-    lt = letter.letter
+    lt = expand_letter(letter, profile)  # profile values in the text, within the budgets
     p = profile.profile
     slug = profile.slug
     variant = lt.per_gemeente.get(slug)
     missing: list[Problem] = []
-    expand = Expander(letter, profile)
+    parse_body = Body(letter)
 
     def pick(name: str) -> Any:
         value = getattr(variant, name, None) if variant else None
@@ -169,8 +176,7 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
         if not _applies(sectie.alleen, sectie.behalve, slug):
             continue
         if sectie.kop:
-            kop = expand(sectie.kop, ("secties", i, "kop"))
-            body.append(Heading(2, (Span(kop),)))
+            body.append(Heading(2, (Span(sectie.kop),)))
         passages: list[tuple[str, Loc]]
         if isinstance(sectie.tekst, str):
             passages = [(sectie.tekst, ("secties", i, "tekst"))]
@@ -183,7 +189,7 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
                 else:
                     passages.append((item, ("secties", i, "tekst", j)))
         for text, loc in passages:
-            body.extend(parse_markdown(expand(text, loc)))
+            body.extend(parse_body(text, loc))
 
     return Brief(
         slug=slug,
@@ -196,7 +202,7 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
         kleuren=p.kleuren,
         lettertype=p.lettertype,
         documenttype=p.documenttype,
-        onderwerp=expand(lt.onderwerp, ("onderwerp",)),
+        onderwerp=lt.onderwerp,
         datum=day,
         datum_tekst=datum_tekst,
         kenmerk=pick("kenmerk"),
@@ -210,9 +216,7 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
         ),
         college=p.ondertekening.college,
         ondertekenaars=tuple(signatories),
-        bijlagen=tuple(
-            expand(b.titel, ("bijlagen", i, "titel")) for i, b in enumerate(lt.bijlagen)
-        ),
+        bijlagen=tuple(b.titel for b in lt.bijlagen),
         contact=pick("contact"),
         status=lt.status,
         missing=tuple(missing),

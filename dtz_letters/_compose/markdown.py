@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .budgets import check_tokens
 from .document import Block, Heading, Inline, ListBlock, ListItem, Paragraph, Span, Table
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def _parser() -> MarkdownIt:
 
 def parse_markdown(source: str, *, heading_offset: int = 2) -> tuple[Block, ...]:
     """Parse a body text. Markdown headings ``#`` become level ``heading_offset + 1`` and down."""
-    tokens = _parser().parse(source)
+    tokens = check_tokens(_parser().parse(source))  # budgets.py: refused before layout
     blocks, _ = _blocks(tokens, 0, heading_offset, stop=None)
     return tuple(blocks)
 
