@@ -82,7 +82,7 @@ CASES: dict[str, str] = {
     ),
     "at budget: words of 500": body("\n\n".join([("x" * 499 + " ") * 4] * 49)),
     "at budget: 500 paragraphs": body("\n\n".join(["Een korte alinea."] * 499)),
-    "at budget: 500 table cells": body(table(12, 40)),
+    "at budget: 500 table cells": body(table(10, 48)),
     "at budget: 1,500 runs": body("\n\n".join(["*schuin* recht " * 15] * 49)),
     "at budget: 20 runs a word": body("\n\n".join([" ".join(["*a*a" * 5] * 15)] * 4)),
     "at budget: lists 6 deep": body(

@@ -42,9 +42,10 @@ MAX_WORD_RUNS = 20
 #: Lists and quotes inside each other. markdown-it stops nesting at 20 levels and drops what
 #: lies deeper without a word; a letter needs two or three.
 MAX_NESTING = 6
-#: Columns of a table: twelve are 13 mm each on A4. More do not fit the page (a table of
-#: 50,000 columns showed 31 cells).
-MAX_TABLE_COLUMNS = 12
+#: Columns of a table: ten columns of figures such as 14.272 fit the text width of A4 (at
+#: twelve they break inside the figures); more do not fit the page at all (a table of 50,000
+#: columns showed 31 cells).
+MAX_TABLE_COLUMNS = 10
 #: Paragraphs, headings, list items and table cells of one copy (some 15 pages of short
 #: paragraphs, or a table of 100 rows of 5 columns): each costs 1-4 ms of PDF and DOCX (10,000
 #: short paragraphs took 25 s).
