@@ -88,6 +88,10 @@ CASES: dict[str, str] = {
     "at budget: lists 6 deep": body(
         "\n".join("  " * min(i % 12, 5) + "- punt" for i in range(495))
     ),
+    "2,000 signatories": body("x")
+    + "ondertekenaars:\n"
+    + "  - {functie: de wethouder, naam: A. Jansen}\n" * 2000,
+    "500 sections with headings": HEAD + "secties:\n" + "  - {kop: Kop, tekst: Alinea.}\n" * 500,
     "at budget: all of them": body(
         "\n".join(
             "  " * min(i % 12, 5) + "- *schuin* " + "woorden " * 21 + "x" * 8 + " **vet**"

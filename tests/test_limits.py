@@ -103,6 +103,29 @@ OVER = {
         f"{AT}:12: secties[1].tekst: the letter passes 500 paragraphs, headings, list "
         "items and table cells here; that is the limit",
     ),
+    "501 blocks with section headings": (
+        HEAD + "secties:\n" + "  - {kop: Kop, tekst: Alinea.}\n" * 250 + "  - kop: Nog een\n"
+        "    tekst: Alinea.\n",
+        f"{AT + 250}:10: secties[251].kop: the letter passes 500 paragraphs, headings, list "
+        "items and table cells here; that is the limit",
+    ),
+    "501 blocks with attachments": (
+        body("\n\n".join(["Alinea."] * 499)) + "bijlagen:\n  - titel: A\n  - titel: B\n",
+        f"{AT + 999}:3: bijlagen: the letter passes 500 paragraphs, headings, list items and "
+        "table cells here; that is the limit",
+    ),
+    "11 signatories": (
+        body("Alinea.")
+        + "ondertekenaars:\n"
+        + "  - {functie: de wethouder, naam: A. Jansen}\n" * 11,
+        f"{AT + 3}:3: ondertekenaars: 11 signatories; the limit is 10",
+    ),
+    "11 signatories for one municipality": (
+        body("Alinea.")
+        + "per_gemeente:\n  coevorden:\n    ondertekenaars:\n"
+        + "      - {functie: de wethouder, naam: A. Jansen}\n" * 11,
+        f"{AT + 5}:7: per_gemeente.coevorden.ondertekenaars: 11 signatories; the limit is 10",
+    ),
     "1,501 runs of formatting": (
         body("\n\n".join(["*a* b " * 10] * 75) + "\n\n*a*"),
         f"{AT}:12: secties[1].tekst: the letter passes 1,500 runs of formatting (bold, "
@@ -138,6 +161,13 @@ AT = {
     "a table of 10 columns": body(table(10)),
     "500 table cells": body(table(5, 99)),
     "1,500 runs of formatting": body("\n\n".join(["*a* b " * 10] * 75)),
+    "500 blocks with headings and attachments": HEAD
+    + "secties:\n"
+    + "  - {kop: Kop, tekst: Alinea.}\n" * 249
+    + "bijlagen:\n  - titel: A\n  - titel: B\n",
+    "10 signatories": body("Alinea.")
+    + "ondertekenaars:\n"
+    + "  - {functie: de wethouder, naam: A. Jansen}\n" * 10,
 }
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .._input.models import Adres, Contact, Kleuren, Logo, Onbekend, Ondertekenaar, Passage
 from .._input.safe_yaml import Loc
 from ..errors import Problem
-from .document import Block, Heading, Span, block_text
+from .document import Block, block_text
 from .text import Body, expand_letter
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
         if not _applies(sectie.alleen, sectie.behalve, slug):
             continue
         if sectie.kop:
-            body.append(Heading(2, (Span(sectie.kop),)))
+            body.append(parse_body.heading(sectie.kop, ("secties", i, "kop")))
         passages: list[tuple[str, Loc]]
         if isinstance(sectie.tekst, str):
             passages = [(sectie.tekst, ("secties", i, "tekst"))]
@@ -191,6 +191,7 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
         for text, loc in passages:
             body.extend(parse_body(text, loc))
 
+    parse_body.items(len(lt.bijlagen), ("bijlagen",))
     return Brief(
         slug=slug,
         name=letter.name,

@@ -54,6 +54,10 @@ MAX_BLOCKS = 500
 #: copy: each is an element of the HTML and a run of the DOCX, about 0.5 ms.
 MAX_RUNS = 1_500
 
+#: Signatories of one letter: a college signs with its secretaris and burgemeester, at most
+#: with the whole college. Each is laid out in the signature grid (2,000 took 8 s).
+MAX_SIGNATORIES = 10
+
 _WORD = re.compile(r"\S+")
 _FORMATTING = re.compile(r"_(open|close)$")
 
@@ -98,6 +102,15 @@ def check_letter_size(letter: LetterFile, fields: Iterable[tuple[Loc, str]]) -> 
         for word in _WORD.finditer(text):
             if len(word.group()) > MAX_WORD_CHARS:
                 raise LetterError(letter.source.problem(loc, _long_word(len(word.group()))))
+
+
+def check_signatories(letter: LetterFile, lists: Iterable[tuple[Loc, int]]) -> None:
+    """Raise :class:`LetterError` at the first list of signatories longer than the budget."""
+    for loc, count in lists:
+        if count > MAX_SIGNATORIES:
+            raise LetterError(
+                letter.source.problem(loc, f"{count:,} signatories; the limit is {MAX_SIGNATORIES}")
+            )
 
 
 def _long_word(length: int) -> str:
@@ -201,10 +214,13 @@ class Tally:
     blocks: int = 0
     runs: int = 0
 
-    def add(self, blocks: Iterable[Block]) -> str | None:
-        """Count ``blocks``; the budget they take the copy over, in words, or None."""
+    def add(self, blocks: Iterable[Block], items: int = 0) -> str | None:
+        """Count ``blocks`` (and ``items`` of a list made elsewhere, one run each); the budget
+        they take the copy over, in words, or None."""
         for block in blocks:
             self._visit(block)
+        self.blocks += items
+        self.runs += items
         if self.blocks > MAX_BLOCKS:
             return (
                 f"the letter passes {MAX_BLOCKS:,} paragraphs, headings, list items and table "

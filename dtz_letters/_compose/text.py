@@ -31,8 +31,8 @@ from pydantic import BaseModel
 
 from .._input.safe_yaml import Loc, clean_controls, format_loc, is_markdown_field
 from ..errors import LetterError, Problem
-from .budgets import OverBudget, Tally, check_letter_size
-from .document import Block
+from .budgets import OverBudget, Tally, check_letter_size, check_signatories
+from .document import Block, Heading, Span
 from .markdown import parse_markdown
 
 if TYPE_CHECKING:
@@ -247,6 +247,11 @@ def expand_letter(letter: LetterFile, profile: ProfileFile) -> Letter:
     if problems:
         raise LetterError(problems)
     check_letter_size(letter, text_fields(expanded))
+    signers = [(("ondertekenaars",), expanded.ondertekenaars)] + [
+        (("per_gemeente", slug, "ondertekenaars"), variant.ondertekenaars)
+        for slug, variant in expanded.per_gemeente.items()
+    ]
+    check_signatories(letter, ((loc, len(s)) for loc, s in signers if s is not None))
     return expanded
 
 
@@ -280,10 +285,23 @@ class Body:
             raise LetterError(
                 _Locator(self.letter).at_line(loc, exc.line, exc.column, exc.message)
             ) from None
-        over = self.tally.add(blocks)
+        self._count(blocks, loc)
+        return blocks
+
+    def heading(self, text: str, loc: Loc) -> Heading:
+        """A section's heading (``kop``), counted like the blocks of its body."""
+        heading = Heading(2, (Span(text),))
+        self._count((heading,), loc)
+        return heading
+
+    def items(self, count: int, loc: Loc) -> None:
+        """Count the ``count`` items of a list the letter makes outside its body (bijlagen)."""
+        self._count((), loc, count)
+
+    def _count(self, blocks: tuple[Block, ...], loc: Loc, items: int = 0) -> None:
+        over = self.tally.add(blocks, items)
         if over:
             raise LetterError(self.letter.source.problem(loc, over))
-        return blocks
 
 
 class _Locator:
