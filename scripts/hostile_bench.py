@@ -86,16 +86,18 @@ CASES: dict[str, str] = {
     "at budget: 1,500 runs": body("\n\n".join(["*schuin* recht " * 15] * 49)),
     "at budget: 20 runs a word": body("\n\n".join([" ".join(["*a*a" * 5] * 15)] * 4)),
     "at budget: lists 6 deep": body(
-        "\n".join("  " * min(i % 12, 5) + "- punt" for i in range(495))
+        "\n".join("  " * min(i % 12, 5) + "- punt" for i in range(200))
     ),
+    "30,000 empty list items": body("-\n" * 30_000),
     "2,000 signatories": body("x")
     + "ondertekenaars:\n"
     + "  - {functie: de wethouder, naam: A. Jansen}\n" * 2000,
     "500 sections with headings": HEAD + "secties:\n" + "  - {kop: Kop, tekst: Alinea.}\n" * 500,
+    "at budget: blocks, runs, long words": body("\n\n".join(["*a* " + "x" * 190 + " **b**"] * 490)),
     "at budget: all of them": body(
         "\n".join(
-            "  " * min(i % 12, 5) + "- *schuin* " + "woorden " * 21 + "x" * 8 + " **vet**"
-            for i in range(480)
+            "  " * min(i % 12, 5) + "- *schuin* " + "woorden " * 57 + "x" * 8 + " **vet**"
+            for i in range(200)
         )
     ),
 }
