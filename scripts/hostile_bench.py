@@ -89,6 +89,7 @@ CASES: dict[str, str] = {
         "\n".join("  " * min(i % 12, 5) + "- punt" for i in range(200))
     ),
     "30,000 empty list items": body("-\n" * 30_000),
+    "a 90,000-character word in code": body("```\n" + "x" * 90_000 + "\n```"),
     "2,000 signatories": body("x")
     + "ondertekenaars:\n"
     + "  - {functie: de wethouder, naam: A. Jansen}\n" * 2000,

@@ -73,6 +73,16 @@ OVER = {
         f"{BODY_LINE}:7: secties[1].tekst: a word of 501 characters without a space; the "
         "limit is 500",
     ),
+    "a word of 501 characters in a code block": (
+        body("Code:\n\n```\nregel een\n" + "x" * 501 + "\n```"),
+        f"{BODY_LINE + 4}:7: secties[1].tekst: a word of 501 characters without a space; the "
+        "limit is 500",
+    ),
+    "a word of 501 characters in an indented code block": (
+        body("Code:\n\n    regel een\n    " + "x" * 501),
+        f"{BODY_LINE + 3}:7: secties[1].tekst: a word of 501 characters without a space; the "
+        "limit is 500",
+    ),
     "a word of 501 characters in the addressee": (
         HEAD + "aan: Aan " + "x" * 501 + "\nsecties:\n  - tekst: x\n",
         "5:6: aan: a word of 501 characters without a space; the limit is 500",

@@ -147,6 +147,13 @@ def check_tokens(tokens: list[Token]) -> list[Token]:
                 )
         elif tok.type == "inline":
             _check_words(tok)
+        elif tok.type in ("fence", "code_block"):
+            # Shown as text with its line breaks: each line's words are laid out like any.
+            first = _line(tok) + (1 if tok.type == "fence" else 0)
+            for n, line in enumerate(tok.content.split("\n")):
+                longest = max((len(w) for w in line.split()), default=0)
+                if longest > MAX_WORD_CHARS:
+                    raise OverBudget(first + n, 1, _long_word(longest))
     return tokens
 
 
