@@ -90,6 +90,7 @@ CASES: dict[str, str] = {
     ),
     "30,000 empty list items": body("-\n" * 30_000),
     "a 90,000-character word in code": body("```\n" + "x" * 90_000 + "\n```"),
+    "words joined by no-break spaces": body("xxxx\u00a0" * 19_000),
     "2,000 signatories": body("x")
     + "ondertekenaars:\n"
     + "  - {functie: de wethouder, naam: A. Jansen}\n" * 2000,

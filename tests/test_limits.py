@@ -73,6 +73,11 @@ OVER = {
         f"{BODY_LINE}:7: secties[1].tekst: a word of 501 characters without a space; the "
         "limit is 500",
     ),
+    "a word of 501 characters joined by no-break spaces": (
+        body("Een " + "\u00a0".join(["woord"] * 83) + "\u202fxyz en meer."),
+        f"{BODY_LINE}:7: secties[1].tekst: a word of 501 characters without a space; the "
+        "limit is 500",
+    ),
     "a word of 501 characters in a code block": (
         body("Code:\n\n```\nregel een\n" + "x" * 501 + "\n```"),
         f"{BODY_LINE + 4}:7: secties[1].tekst: a word of 501 characters without a space; the "

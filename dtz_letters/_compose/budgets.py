@@ -58,7 +58,9 @@ MAX_RUNS = 1_500
 #: with the whole college. Each is laid out in the signature grid (2,000 took 8 s).
 MAX_SIGNATORIES = 10
 
-_WORD = re.compile(r"\S+")
+#: A word: what lies between places where a line may break. Python's whitespace includes the
+#: no-break spaces, which join words for the layout.
+_WORD = re.compile("(?:[^\\s]|[\u00a0\u2007\u202f])+")
 _FORMATTING = re.compile(r"_(open|close)$")
 
 
@@ -151,7 +153,7 @@ def check_tokens(tokens: list[Token]) -> list[Token]:
             # Shown as text with its line breaks: each line's words are laid out like any.
             first = _line(tok) + (1 if tok.type == "fence" else 0)
             for n, line in enumerate(tok.content.split("\n")):
-                longest = max((len(w) for w in line.split()), default=0)
+                longest = max((len(w) for w in _WORD.findall(line)), default=0)
                 if longest > MAX_WORD_CHARS:
                     raise OverBudget(first + n, 1, _long_word(longest))
     return tokens
@@ -193,18 +195,19 @@ def _check_words(inline: Token) -> None:
         text = child.content
         if not text:
             continue
-        words = text.split()
+        words = [m.span() for m in _WORD.finditer(text)]
         if not words:
             length = runs = 0
             continue
-        first = length + len(words[0]) if not text[0].isspace() else len(words[0])
-        longest = max([first, *(len(w) for w in words[1:])])
+        (start, end), (last_start, last_end) = words[0], words[-1]
+        first = (length if start == 0 else 0) + end - start
+        longest = max([first, *(b - a for a, b in words[1:])])
         if longest > MAX_WORD_CHARS:
             raise OverBudget(_line(inline) + breaks, 1, _long_word(longest))
-        if text[-1].isspace():
+        if last_end < len(text):  # ends in a space: the next run starts a word
             length = runs = 0
-        elif len(words) > 1 or text[0].isspace():
-            length, runs = len(words[-1]), 0
+        elif len(words) > 1 or start > 0:
+            length, runs = last_end - last_start, 0
         else:
             length = first
         if child.type == "code_inline":
