@@ -136,7 +136,11 @@ def scan(text: str) -> tuple[list[str | Ref], list[TextProblem]]:
             continue
         end = closer(opener, match.end())
         pos = match.end() if end < 0 else end + 2
-        shown = _quote(text[start:pos] if end >= 0 else text[start:].split("\n", 1)[0])
+        shown = _quote(
+            text[start : min(pos, start + _SHOWN + 1)]
+            if end >= 0
+            else text[start : start + _SHOWN + 1].split("\n", 1)[0]
+        )
         unclosed = f"{opener} without {_CLOSER[opener]}; " if end < 0 else ""
         problems.append(
             TextProblem(
@@ -146,19 +150,6 @@ def scan(text: str) -> tuple[list[str | Ref], list[TextProblem]]:
         )
     parts.append(text[pos:])
     return [p for p in parts if p != ""], problems
-
-
-def escape(text: str) -> str:
-    """``text`` written in the letter language so that it prints as itself."""
-    return _OPENER.sub(lambda m: _escaped_opener(text, m), text)
-
-
-def _escaped_opener(text: str, match: re.Match[str]) -> str:
-    # Backslashes in front of an opener are halved when read: double them, then add one.
-    back = match.start()
-    while back > 0 and text[back - 1] == "\\":
-        back -= 1
-    return "\\" * (match.start() - back + 1) + match.group()
 
 
 def _quote(construct: str) -> str:
