@@ -61,6 +61,7 @@ CASES: dict[str, str] = {
     "jinja: recursive macro": plain("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}"),
     "jinja: control character": HEAD.replace("onderwerp: Test", 'onderwerp: "{{ \\"\\\\x01\\" }}"')
     + "secties:\n  - tekst: Een alinea.\n",
+    "800 KB of unclosed {%": plain("{%" * 400_000),
     "600 KB of *a": body("*a" * 300_000),
     "400 KB of [": body("[" * 400_000),
     "400 KB of [a](": body("[a](" * 100_000),

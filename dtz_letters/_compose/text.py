@@ -69,6 +69,7 @@ _WHAT = {
     "{{ gemeente.naam }}",
 }
 _SHOWN = 40  # characters of an offending construct quoted in its message
+_NAMES = ", ".join(VALUES)
 
 
 @dataclass(frozen=True)
@@ -84,26 +85,45 @@ class TextProblem:
     message: str
 
 
-def scan(text: str) -> tuple[list[str | Ref], list[TextProblem]]:
+@dataclass
+class Scanned:
+    """A text split into literal pieces and value references, and what is wrong with it: the
+    first problems in words, and how many there are in all."""
+
+    parts: list[str | Ref]
+    problems: list[TextProblem]
+    count: int = 0
+
+    @property
+    def full(self) -> bool:
+        """Whether enough problems are in words; the others are only counted."""
+        return len(self.problems) >= MAX_PROBLEMS_PER_TEXT
+
+    def add(self, offset: int, message: str | None) -> None:
+        self.count += 1
+        if message is not None and not self.full:
+            self.problems.append(TextProblem(offset, message))
+
+
+def scan(text: str) -> Scanned:
     """Split ``text`` into literal pieces and value references, with every problem found.
 
     Linear in the length of the text: each opener is looked at once, and the search for a
     closer never goes back over text it has searched.
     """
     if "{" not in text:
-        return [text], []
+        return Scanned([text], [])
     parts: list[str | Ref] = []
-    problems: list[TextProblem] = []
+    found = Scanned(parts, [])
     pos = 0  # everything before pos is in parts
     closers: dict[str, tuple[int, int]] = {}  # kind -> (searched from, found at or -1)
 
     def closer(opener: str, start: int) -> int:
-        mark = _CLOSER[opener]
-        since, found = closers.get(opener, (-1, -1))
-        if since < 0 or (found >= 0 and found < start) or (found < 0 and since > start):
-            found = text.find(mark, start)
-            closers[opener] = (start, found)
-        return found
+        since, at = closers.get(opener, (-1, -1))
+        if since < 0 or (at >= 0 and at < start) or (at < 0 and since > start):
+            at = text.find(_CLOSER[opener], start)
+            closers[opener] = (start, at)
+        return at
 
     while True:
         match = _OPENER.search(text, pos)
@@ -121,35 +141,32 @@ def scan(text: str) -> tuple[list[str | Ref], list[TextProblem]]:
             continue
         ref = _REFERENCE.match(text, start) if opener == "{{" else None
         if ref is not None:
-            name = ref.group(1)
-            if name in VALUES:
-                parts.append(Ref(name))
+            if ref.group(1) in VALUES:
+                parts.append(Ref(ref.group(1)))
             else:
-                problems.append(
-                    TextProblem(
-                        start,
-                        f"{_quote(ref.group())} is not a profile value; the values are "
-                        + ", ".join(VALUES),
-                    )
-                )
+                found.add(start, None if found.full else _not_a_value(ref.group()))
             pos = ref.end()
             continue
         end = closer(opener, match.end())
         pos = match.end() if end < 0 else end + 2
-        shown = _quote(
-            text[start : min(pos, start + _SHOWN + 1)]
-            if end >= 0
-            else text[start : start + _SHOWN + 1].split("\n", 1)[0]
-        )
-        unclosed = f"{opener} without {_CLOSER[opener]}; " if end < 0 else ""
-        problems.append(
-            TextProblem(
-                start,
-                f"{shown}: {unclosed}{_WHAT[opener]}; to print {opener} itself, write \\{opener}",
-            )
-        )
+        found.add(start, None if found.full else _not_allowed(text, start, pos, opener, end < 0))
     parts.append(text[pos:])
-    return [p for p in parts if p != ""], problems
+    found.parts = [p for p in parts if p != ""]
+    return found
+
+
+def _not_a_value(reference: str) -> str:
+    return f"{_quote(reference)} is not a profile value; the values are {_NAMES}"
+
+
+def _not_allowed(text: str, start: int, end: int, opener: str, unclosed: bool) -> str:
+    """The message for template code from ``start`` to ``end`` that is no value reference."""
+    if unclosed:
+        shown = _quote(text[start : start + _SHOWN + 1].split("\n", 1)[0])
+        missing = f"{opener} without {_CLOSER[opener]}; "
+    else:
+        shown, missing = _quote(text[start : min(end, start + _SHOWN + 1)]), ""
+    return f"{shown}: {missing}{_WHAT[opener]}; to print {opener} itself, write \\{opener}"
 
 
 def _quote(construct: str) -> str:
@@ -209,8 +226,7 @@ def text_problems(letter: LetterFile) -> list[Problem]:
     problems: list[Problem] = []
     locator = _Locator(letter)
     for loc, text in text_fields(letter.letter):
-        _, found = scan(text)
-        problems += locator.problems(loc, text, found)
+        problems += locator.problems(loc, text, scan(text))
     return problems
 
 
@@ -222,10 +238,11 @@ def expand_letter(letter: LetterFile, profile: ProfileFile) -> Letter:
     locator = _Locator(letter)
 
     def fill(text: str, loc: Loc) -> str:
-        parts, found = scan(text)
-        if found:
+        found = scan(text)
+        if found.count:
             problems.extend(locator.problems(loc, text, found))
             return text
+        parts = found.parts
         if len(parts) == 1 and isinstance(parts[0], str):
             return text if parts[0] == text else parts[0]
         markdown = is_markdown_field(loc)
@@ -308,15 +325,15 @@ class _Locator:
         self.letter = letter
         self._source: tuple[str, list[int]] | None = None
 
-    def problems(self, loc: Loc, text: str, found: list[TextProblem]) -> list[Problem]:
+    def problems(self, loc: Loc, text: str, found: Scanned) -> list[Problem]:
         out = []
-        for problem in found[:MAX_PROBLEMS_PER_TEXT]:
+        for problem in found.problems:
             nth = len(_OPENER.findall(text, 0, problem.offset))
             line, col = self._opener(loc, nth)
             where = (self.letter.source.file, line, col, format_loc(loc))
             out.append(Problem(*where, problem.message))
-        if len(found) > MAX_PROBLEMS_PER_TEXT:
-            more = len(found) - MAX_PROBLEMS_PER_TEXT
+        if found.count > len(found.problems):
+            more = found.count - len(found.problems)
             line, col = self.letter.source.position(loc)
             out.append(
                 Problem(
