@@ -26,9 +26,10 @@ if TYPE_CHECKING:
 
     from .._input.load import LetterFile
 
-#: Characters of text in one copy, all fields together: some 30 pages. Layout costs about
-#: 10 ms per 1,000 characters; the budget keeps plain text to a second or two, and bounds the
-#: Markdown parser (linear, about 5 µs a character at worst) before it runs.
+#: Characters of text in the letter, all its fields, passages and per_gemeente values
+#: together (counted with the values filled in, before passages are chosen): some 30 pages.
+#: Layout costs about 10 ms per 1,000 characters; the budget keeps plain text to a second or
+#: two, and bounds the Markdown parser (linear, about 5 µs a character at worst) before it runs.
 MAX_TEXT_CHARS = 100_000
 #: Characters in a text that is one line of the letter (subject, heading, addressee, kenmerk,
 #: contact, signatory, attachment title): the subject is repeated in the header of every page.
