@@ -3,23 +3,30 @@
 One failing letter or municipality never stops the others; each failure becomes one line. Work
 is spread over worker processes; each worker keeps its renderers (fonts, stylesheets, templates)
 warm for all the copies it gets.
+
+Output files are named after the letter file: ``<out>/<slug>/<letter>.<suffix>``. Two letters
+of one batch whose files would have the same names (``x/brief.yaml`` and ``y/brief.yaml``, or
+names that differ only in case) are refused up front, both named, rather than one overwriting
+the other. The files of one copy replace their previous versions together or not at all.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import _overview
-from ._files import write_atomic
+from ._compose.brief import Brief
+from ._files import replace_together
 from ._input.workspace import Workspace
 from ._pipeline import Copy, compose, failure_line, prepare
 from ._render.registry import Renderer, default_formats, renderer
 from ._reports import BatchReport, Outcome
-from .errors import DtzLettersError
+from .errors import DtzLettersError, display_path
 
 
 @dataclass(frozen=True)
@@ -49,22 +56,35 @@ def run_job(job: Job) -> Outcome:
         formats = [renderer(name) for name in job.formats]
         rendered = {fmt.name: fmt.render(brief, copy.style) for fmt in formats}
         targets = {fmt.name: output_path(job.out, copy, fmt) for fmt in formats}
-        # Only when every format rendered are files written, each one atomically.
-        for name, data in rendered.items():
-            write_atomic(targets[name], data)
         warnings = tuple(
             f"{copy.shown} [{copy.slug}]: {warning}"
             for fmt in formats
             for warning in fmt.warnings(brief, copy.style)
         )
-        if job.thumbnail and "pdf" in rendered:
-            thumbnail = _write_thumbnail(job, copy, rendered["pdf"])
     except DtzLettersError as exc:
         return Outcome(copy.shown, copy.slug, error=failure_line(exc, copy))
-    except Exception as exc:  # a renderer bug must not stop the batch
+    except OSError as exc:  # the machine (a full disk for temporary files), not the letter
+        where = f" ({display_path(Path(exc.filename))})" if exc.filename else ""
         return Outcome(
-            copy.shown, copy.slug, error=f"{copy.shown} [{copy.slug}]: render failed: {exc!r}"
+            copy.shown,
+            copy.slug,
+            error=f"{copy.shown} [{copy.slug}]: could not render: {exc.strerror or exc}{where}",
         )
+    except Exception as exc:  # a bug must not stop the batch
+        return bug_outcome(copy, exc)
+    # Only when every format rendered are files written, and then all together.
+    try:
+        replace_together({targets[name]: data for name, data in rendered.items()})
+    except OSError as exc:
+        return Outcome(
+            copy.shown,
+            copy.slug,
+            error=f"{copy.shown} [{copy.slug}]: could not write "
+            f"{display_path(Path(exc.filename or targets[job.formats[0]]))}: {exc.strerror}; "
+            "the files of the previous render are left as they were",
+        )
+    if job.thumbnail and "pdf" in rendered:
+        thumbnail = _write_thumbnail(job, copy, rendered["pdf"])
     return Outcome(
         copy.shown,
         copy.slug,
@@ -74,6 +94,31 @@ def run_job(job: Job) -> Outcome:
         warnings=warnings,
         thumbnail=thumbnail,
         gemeente=brief.officiele_naam,
+        reason=concept_reason(brief),
+    )
+
+
+def concept_reason(brief: Brief) -> str | None:
+    """Why a copy is a concept, in a few words; None for a final one."""
+    if brief.missing:
+        count = len(brief.missing)
+        named = f": {', '.join(brief.gaps)}" if brief.gaps else ""
+        return f"{count} fact{'s' if count > 1 else ''} unknown{named}"
+    if brief.status == "concept":
+        return "the letter says status: concept"
+    return None
+
+
+def bug_outcome(copy: Copy, exc: BaseException) -> Outcome:
+    """An error that no input should cause: one line that says so, and its traceback."""
+    what = " ".join(f"{type(exc).__name__}: {exc}".split())
+    if len(what) > 200:
+        what = what[:200] + "..."
+    return Outcome(
+        copy.shown,
+        copy.slug,
+        error=f"{copy.shown} [{copy.slug}]: internal error, a bug in dtz-letters: {what}",
+        trace="".join(traceback.format_exception(exc)),
     )
 
 
@@ -106,23 +151,74 @@ def render_batch(
     names = tuple(dict.fromkeys(formats)) if formats else default_formats()
     for name in names:
         renderer(name)  # an unknown format is an error for the whole call
-    prepared = prepare(paths, workspace, gemeenten=gemeenten)
+    prepared = prepare(_distinct(paths), workspace, gemeenten=gemeenten)
     out_dir = out or prepared.workspace.output
     report = BatchReport(
         [Outcome(f.letter, f.slug, error=f.message) for f in prepared.failures],
         warnings=list(prepared.warnings),
     )
-    todo = [Job(i, names, out_dir, overview) for i in range(len(prepared.copies))]
-    _COPIES[:] = prepared.copies
+    copies, refused = _without_collisions(prepared.copies, out_dir, names)
+    report.outcomes += refused
+    todo = [Job(i, names, out_dir, overview) for i in range(len(copies))]
+    _COPIES[:] = copies
     try:
         _run(todo, report, jobs, on_progress)
     finally:
         _COPIES.clear()
     for outcome in report.outcomes:
         report.warnings.extend(outcome.warnings)
-    if overview and report.rendered:
-        report.index = _overview.update_overview(out_dir, report.rendered)
+    if overview and (report.rendered or _overview.exists(out_dir)):
+        try:
+            report.index = _overview.update_overview(out_dir, report.outcomes)
+        except OSError as exc:
+            report.problems.append(
+                f"{display_path(_overview.index_path(out_dir))}: the overview was not updated: "
+                f"{exc.strerror or exc}"
+            )
     return report
+
+
+def _distinct(paths: Sequence[Path]) -> list[Path]:
+    """``paths`` without repeats: a file named twice (or by two names) is rendered once."""
+    seen: set[Path] = set()
+    out = []
+    for path in paths:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+    return out
+
+
+def _without_collisions(
+    copies: list[Copy], out: Path, formats: Sequence[str]
+) -> tuple[list[Copy], list[Outcome]]:
+    """The copies whose output files no other copy of the batch would write, and a refusal
+    for each of the others, naming the letter it collides with."""
+    by_target: dict[tuple[str, str], list[Copy]] = {}
+    for copy in copies:
+        by_target.setdefault((copy.slug, copy.letter.name.casefold()), []).append(copy)
+    kept: list[Copy] = []
+    refused: list[Outcome] = []
+    for copy in copies:
+        same = by_target[(copy.slug, copy.letter.name.casefold())]
+        if len(same) == 1:
+            kept.append(copy)
+            continue
+        others = ", ".join(other.shown for other in same if other is not copy)
+        files = " and ".join(
+            display_path(output_path(out, copy, renderer(name))) for name in formats
+        )
+        refused.append(
+            Outcome(
+                copy.shown,
+                copy.slug,
+                error=f"{copy.shown} [{copy.slug}]: not rendered: {others} would write the same "
+                f"files ({files}); output files are named after the letter file, so give one "
+                "of them another name",
+            )
+        )
+    return kept, refused
 
 
 def _usable_cpus() -> int:

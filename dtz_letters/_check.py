@@ -39,7 +39,8 @@ def check_letters(paths: Sequence[Path], workspace: Workspace | None = None) -> 
                     seen.add(line)
                     report.missing.append(line)
         if errors:
-            report.errors.extend(errors)
+            # A letter over a budget is so for every municipality: one line, not five.
+            report.errors.extend(dict.fromkeys(errors))
         else:
             report.valid.append(display_path(path))
     return report

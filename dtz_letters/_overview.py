@@ -2,7 +2,9 @@
 
 The overview is rebuilt after each batch from a small manifest (``output/.index.json``) that
 remembers earlier batches, so rendering one letter does not hide the others. Entries whose
-files have gone are dropped.
+files have gone are dropped. The letters the last batch could not render are listed on top,
+each with the first line of its reason, and their cards (from earlier batches) say so. Links
+are percent-encoded: a letter called ``brief#1.yaml`` links to ``brief%231.pdf``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import quote
 
 from ._files import write_atomic
 from ._reports import Outcome
@@ -23,8 +26,20 @@ _THUMB_SCALE = 0.45  # about 270 px wide for A4 at 72 dpi
 _FIRST_FORMATS = ("pdf", "docx")
 
 
+def index_path(out: Path) -> Path:
+    """The overview page of the output folder ``out``."""
+    return out / "index.html"
+
+
+def exists(out: Path) -> bool:
+    """Whether ``out`` has an overview (which a batch then updates, even if nothing rendered)."""
+    return index_path(out).is_file()
+
+
 def update_overview(out: Path, outcomes: Iterable[Outcome]) -> Path:
-    """Merge this batch's rendered letters into the manifest and rewrite ``index.html``."""
+    """Merge this batch's rendered letters into the manifest, list the ones that failed, and
+    rewrite ``index.html``."""
+    outcomes = list(outcomes)
     manifest_path = out / _MANIFEST
     entries: dict[str, dict[str, str]] = {}
     if manifest_path.is_file():
@@ -43,6 +58,7 @@ def update_overview(out: Path, outcomes: Iterable[Outcome]) -> Path:
             "gemeente": outcome.slug,
             "naam": outcome.gemeente or outcome.slug,
             "status": outcome.status or "",
+            "reason": outcome.reason or "",
         }
         for fmt, path in files.items():
             entry[fmt] = _rel(path, out)
@@ -51,18 +67,37 @@ def update_overview(out: Path, outcomes: Iterable[Outcome]) -> Path:
             thumb = outcome.thumbnail
             if thumb is None:
                 thumb = thumbnail_path(out, outcome.slug, stem)
-                write_thumbnail(thumb, files["pdf"].read_bytes())
-            entry["thumb"] = _rel(thumb, out)
+                try:
+                    write_thumbnail(thumb, files["pdf"].read_bytes())
+                except Exception:  # a card without a picture is still a card
+                    thumb = None
+            if thumb is not None:
+                entry["thumb"] = _rel(thumb, out)
         entries[key] = {**entries.get(key, {}), **entry}
     entries = {
         key: entry
         for key, entry in entries.items()
         if any((out / entry[fmt]).is_file() for fmt in entry if fmt not in _NOT_FORMATS)
     }
+    failures = [_failure(o) for o in outcomes if not o.ok]
     write_atomic(manifest_path, json.dumps(entries, indent=1, sort_keys=True).encode())
-    index = out / "index.html"
-    write_atomic(index, _html(entries).encode("utf-8"))
+    index = index_path(out)
+    write_atomic(index, _html(entries, failures).encode("utf-8"))
     return index
+
+
+def _failure(outcome: Outcome) -> dict[str, str]:
+    """A letter the batch could not render, with the first line of the reason."""
+    lines = (outcome.error or "").splitlines() or [""]
+    reason = lines[0]
+    if len(lines) > 1:
+        reason += f" (and {len(lines) - 1} more)"
+    return {"letter": outcome.letter, "gemeente": outcome.slug or "", "reason": reason}
+
+
+def _href(path: str) -> str:
+    """A link to ``path`` (relative, with forward slashes, or a file: URI) for an HTML page."""
+    return path if path.startswith("file:") else quote(path, safe="/")
 
 
 def _rel(path: Path, out: Path) -> str:
@@ -103,15 +138,27 @@ def _thumbnail(pdf: bytes) -> bytes:
     return buf.getvalue()
 
 
-def _html(entries: dict[str, dict[str, str]]) -> str:
+def _html(entries: dict[str, dict[str, str]], failures: list[dict[str, str]]) -> str:
     rows = sorted(entries.values(), key=lambda e: (e["letter"], e["gemeente"]))
     others = {key for row in rows for key in row} - set(_FIRST_FORMATS) - _NOT_FORMATS
     formats = [*_FIRST_FORMATS, *sorted(others)]
-    return environment().from_string(_TEMPLATE).render(rows=rows, formats=formats)
+    failed = {(f["letter"], f["gemeente"]): f["reason"] for f in failures}
+    cards = []
+    for row in rows:
+        card = dict(row)
+        for key in ("thumb", *formats):
+            if key in card:
+                card[key] = _href(card[key])
+        why = failed.get((row["letter"], row["gemeente"])) or failed.get((row["letter"], ""))
+        card["failed"] = why or ""
+        cards.append(card)
+    return (
+        environment().from_string(_TEMPLATE).render(rows=cards, formats=formats, failures=failures)
+    )
 
 
 #: The keys of a manifest entry that are not the files of a format.
-_NOT_FORMATS = {"letter", "gemeente", "naam", "status", "thumb"}
+_NOT_FORMATS = {"letter", "gemeente", "naam", "status", "reason", "thumb"}
 
 
 _TEMPLATE = """<!doctype html>
@@ -129,15 +176,35 @@ img { width: 100%; border: 1px solid #ddd; }
 .concept { background: #fde2e2; color: #8b0000; }
 .definitief { background: #e2f4e2; color: #145214; }
 .letter { color: #555; font-size: .85rem; word-break: break-all; }
+.failed { color: #8b0000; font-size: .85rem; }
+table.failures { border-collapse: collapse; margin-bottom: 2rem; }
+table.failures th, table.failures td { border: 1px solid #ccc; padding: .3rem .5rem;
+  text-align: left; vertical-align: top; }
+table.failures td:last-child { font-family: monospace; font-size: .85rem; }
 </style>
 </head>
 <body>
+{% if failures %}
+<h1>Niet gerenderd in de laatste run ({{ failures | length }})</h1>
+<table class="failures">
+<thead><tr><th scope="col">Brief</th><th scope="col">Gemeente</th><th scope="col">Reden</th></tr>
+</thead>
+<tbody>
+{% for f in failures %}
+<tr><td>{{ f.letter }}</td><td>{{ f.gemeente or "alle" }}</td><td>{{ f.reason }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+{% endif %}
 <h1>Gerenderde brieven ({{ rows | length }})</h1>
 <ul>
 {% for row in rows %}
 <li>
   <h2>{{ row.get("naam", row.gemeente) }}
     <span class="status {{ row.status }}">{{ row.status }}</span></h2>
+  {% if row.get("reason") %}<p class="reason">{{ row.reason }}</p>{% endif %}
+  {% if row.failed %}<p class="failed">De laatste render is mislukt; dit zijn de bestanden
+     van een eerdere: {{ row.failed }}</p>{% endif %}
   {% if row.get("thumb") %}<a href="{{ row.pdf }}"><img src="{{ row.thumb }}"
      alt="Eerste pagina van de brief voor {{ row.get('naam', row.gemeente) }}"></a>{% endif %}
   <p class="letter">{{ row.letter }}</p>

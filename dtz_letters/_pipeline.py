@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._compose.brief import Brief, compose_brief
+from ._compose.text import text_problems
 from ._input.load import LetterFile, ProfileFile, read_letter
 from ._input.validate import letter_problems
 from ._input.workspace import HouseStyle, Workspace
@@ -91,7 +92,7 @@ def add_letter(prepared: Prepared, loaded: LetterFile, gemeenten: Sequence[str] 
     """Check a loaded letter against the workspace and add its copies (or its failures)."""
     ws = prepared.workspace
     shown = display_path(loaded.path)
-    problems = letter_problems(loaded, ws)
+    problems = letter_problems(loaded, ws) + text_problems(loaded)
     if problems:
         prepared.failures.append(Failure(shown, None, "\n".join(map(str, problems))))
         return
@@ -124,7 +125,7 @@ def copy_of(
     """
     loaded = letter if isinstance(letter, LetterFile) else read_letter(Path(letter))
     ws = workspace or Workspace.find(loaded.path.parent)
-    problems = letter_problems(loaded, ws)
+    problems = letter_problems(loaded, ws) + text_problems(loaded)
     if problems:
         raise LetterError(problems)
     return Copy(loaded, ws.profile(gemeente), ws.house_style(gemeente))

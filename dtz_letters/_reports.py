@@ -26,6 +26,10 @@ class Outcome:
     warnings: tuple[str, ...] = ()  # rendered, but not quite as written (a font fallback)
     thumbnail: Path | None = None  # the overview's picture of page 1, when one was made
     gemeente: str | None = None  # the municipality's official name, for people to read
+    #: Why a concept is one: "2 facts unknown: datum, naam secretaris", or the letter says so.
+    reason: str | None = None
+    #: The traceback of an error that is a bug in dtz-letters (not in the input), for a log.
+    trace: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -38,6 +42,8 @@ class BatchReport:
 
     outcomes: list[Outcome] = field(default_factory=list)
     index: Path | None = None  # the overview page, when one was written
+    #: Failures of the batch outside any letter (the overview could not be written).
+    problems: list[str] = field(default_factory=list)
     # Fixed on the way in (located problems), or noticed while rendering: never fatal.
     warnings: list[Problem | str] = field(default_factory=list)
 

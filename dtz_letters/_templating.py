@@ -1,14 +1,15 @@
 """The one factory of Jinja environments.
 
-dtz-letters uses Jinja for four things, and each gets its environment here, so the settings
+dtz-letters uses Jinja for three things, and each gets its environment here, so the settings
 that keep letter text data are decided in one place: undefined names are always an error
 (``StrictUndefined``), and autoescape is on wherever letter text is interpolated into markup.
 
 * the PDF house style (HTML templates from the house-style folders),
 * the Word template (docxtpl renders its XML parts; values are escaped by ``finalize``),
-* the overview page,
-* profile values named in letter text, evaluated in an immutable sandbox with no escaping
-  (the result is text, escaped later by the renderer that prints it).
+* the overview page.
+
+Letter text is never a Jinja template: the profile values it may name are put in by the small
+scanner of ``_compose/text.py``, which evaluates nothing.
 """
 
 from __future__ import annotations
@@ -34,14 +35,4 @@ def environment(
         autoescape=autoescape,
         finalize=finalize,
         **options,
-    )
-
-
-def sandbox() -> jinja2.Environment:
-    """An immutable sandbox for the profile values letter text may name: no attribute of
-    Python internals, no mutation, an unknown name is an error; the result is plain text."""
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    return environment(
-        cls=ImmutableSandboxedEnvironment, autoescape=False, keep_trailing_newline=True
     )

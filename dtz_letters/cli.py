@@ -2,12 +2,20 @@
 
 Heavy libraries (WeasyPrint, docxtpl) are imported only by the renderers that need them, so
 ``--help`` and ``check`` stay quick.
+
+Exit codes: 0 success; 1 a problem with the input, the archive or the file system (one line
+each on standard error); 2 wrong usage (an unknown option, format or ``--gemeente``); 3 an
+internal error, a bug in dtz-letters: one line says so and where its traceback was written
+(``--debug`` prints it instead). No traceback reaches the user otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,7 +32,21 @@ from . import (
     renderers,
     verify,
 )
-from .errors import DtzLettersError, display_path
+from .errors import DtzLettersError, UnknownGemeenteError, display_path
+
+EXIT_USAGE = 2
+EXIT_BUG = 3
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,12 +55,21 @@ def _parser() -> argparse.ArgumentParser:
         description="Raadsinformatiebrieven from YAML to DOCX and PDF in house style.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # --debug goes before or after the command; after it, it must not reset the one before.
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print the traceback of an internal error instead of writing it to a log file",
+    )
+    parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = sub.add_parser("check", help="validate letters and list every problem")
+    check = sub.add_parser("check", help="validate letters and list every problem", parents=[debug])
     check.add_argument("letters", nargs="+", type=Path, metavar="LETTER")
 
-    render = sub.add_parser("render", help="render letters to DOCX and PDF")
+    render = sub.add_parser("render", help="render letters to DOCX and PDF", parents=[debug])
     render.add_argument("letters", nargs="+", type=Path, metavar="LETTER")
     render.add_argument(
         "--gemeente",
@@ -70,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--jobs",
         "-j",
-        type=int,
+        type=_jobs,
         default=None,
         metavar="N",
         help="worker processes (default: the number of CPUs)",
@@ -80,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     # "list" into the hidden command "archive-list" (a letter called list: write ./list).
     archive = sub.add_parser(
         "archive",
+        parents=[debug],
         help="archive final letters as PDF/A-2a with MDTO metadata (archive list: list them)",
         description="Archive final letters as PDF/A-2a with MDTO sidecars, their source and "
         "profile, and a register row per file. 'dtz-letters archive list' lists the archive.",
@@ -114,6 +146,7 @@ def _parser() -> argparse.ArgumentParser:
     # Without help= the hidden command stays out of the command list.
     listing = sub.add_parser(
         "archive-list",
+        parents=[debug],
         prog="dtz-letters archive list",
         description="List the archived letter versions.",
     )
@@ -171,7 +204,9 @@ def _parser() -> argparse.ArgumentParser:
         "--open", action="store_true", help="open the page in the default web browser"
     )
 
-    verify = sub.add_parser("verify", help="check an archive's files, sidecars and register")
+    verify = sub.add_parser(
+        "verify", help="check an archive's files, sidecars and register", parents=[debug]
+    )
     verify.add_argument(
         "archive",
         nargs="?",
@@ -194,7 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     if words[:2] == ["archive", "list"]:
         words[:2] = ["archive-list"]
+    elif words[:1] == ["--debug"] and words[1:3] == ["archive", "list"]:
+        words[1:3] = ["archive-list"]
     args = _parser().parse_args(words)
+    _Log.debug, _Log.path = args.debug, None
     try:
         if args.command == "check":
             return _check(args.letters)
@@ -210,13 +248,61 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _new(args)
         if args.command == "preview":
             return _preview(args)
+    except UnknownGemeenteError as exc:  # only --gemeente names one at this level
+        print(f"dtz-letters: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except DtzLettersError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    return 2  # pragma: no cover - argparse requires a command
+    except BrokenPipeError:
+        # The reader of our output went away (| head): nothing more to say, to anyone; the
+        # flush at exit must not complain either.
+        real = sys.__stdout__
+        if real is not None and sys.stdout is real:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), real.fileno())
+        return 1
+    except OSError as exc:  # a full disk, a folder we may not write: the machine, not a bug
+        where = f"{display_path(Path(exc.filename))}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        print(_Log.bug(exc), file=sys.stderr)
+        return EXIT_BUG
+    return EXIT_USAGE  # pragma: no cover - argparse requires a command
+
+
+class _Log:
+    """Where the tracebacks of internal errors go: a log file, or stderr with --debug."""
+
+    debug = False
+    path: Path | None = None
+
+    @classmethod
+    def write(cls, trace: str) -> str:
+        """Record ``trace``; the words that say where it went."""
+        if cls.debug:
+            print(trace, file=sys.stderr, end="")
+            return "traceback above"
+        if cls.path is None:
+            fd, name = tempfile.mkstemp(prefix="dtz-letters-", suffix=".log")
+            cls.path = Path(name)
+            with open(fd, "w", encoding="utf-8") as fh:
+                fh.write(f"dtz-letters {__version__}: {' '.join(sys.argv)}\n")
+        with cls.path.open("a", encoding="utf-8") as fh:
+            fh.write(trace)
+        return f"traceback in {cls.path}"
+
+    @classmethod
+    def bug(cls, exc: BaseException) -> str:
+        where = cls.write("".join(traceback.format_exception(exc)))
+        what = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        return (
+            f"dtz-letters: internal error, a bug in dtz-letters (please report it): {what} "
+            f"({where}; --debug prints it)"
+        )
 
 
 def run() -> None:
@@ -257,7 +343,14 @@ def _render(args: argparse.Namespace) -> int:
     # A broken profile fails every letter it serves, with the same located lines: once.
     for error in dict.fromkeys(o.error for o in report.failures):
         print(error, file=sys.stderr)
-    return 1 if report.failures else 0
+    for o in report.failures:
+        if o.trace:
+            print(f"  ({_Log.write(o.trace)})", file=sys.stderr)
+    for problem in report.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if any(o.trace for o in report.failures):
+        return EXIT_BUG
+    return 1 if report.failures or report.problems else 0
 
 
 class _Progress:
@@ -295,7 +388,8 @@ def _summary(report: BatchReport) -> None:
         table.add_column(column, overflow="fold")
     for o in report.rendered:
         files = "\n".join(display_path(f) for f in o.files)
-        table.add_row(o.letter, o.slug or "", o.status or "", files)
+        status = f"{o.status}: {o.reason}" if o.reason else o.status or ""
+        table.add_row(o.letter, o.slug or "", status, files)
     if report.index is not None:
         table.caption = f"overview: {display_path(report.index)}"
     # Not on a terminal (a log, CI), nothing is cut to 80 columns.

@@ -52,7 +52,8 @@ class UnknownGemeenteError(DtzLettersError):
 
 
 class TemplateError(DtzLettersError):
-    """A house-style template is broken, or letter text uses a template value wrongly."""
+    """A house-style template is broken. (Letter text that names no profile value, or holds
+    template code, is a :class:`LetterError`: it is a problem of the letter.)"""
 
 
 class AssetError(DtzLettersError):

@@ -1,5 +1,5 @@
-"""One letter, several municipalities: variants, passages per municipality, the sandbox, and
-facts that are not known."""
+"""One letter, several municipalities: variants, passages per municipality, profile values in
+text, and facts that are not known."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dtz_letters import TemplateError, check, compose
+from dtz_letters import LetterError, check, compose
 from tests.conftest import EXAMPLE
 
 SLUGS = ["borger-odoorn", "coevorden", "emmen", "hardenberg", "hoogeveen"]
@@ -136,39 +136,63 @@ def test_profile_values_in_text(workspace: Path) -> None:
     assert "De raad van Hardenberg (Overijssel)." in brief.text()
 
 
-def test_unknown_template_name_is_an_error_with_line(workspace: Path) -> None:
+VALUES = (
+    "gemeente.naam, gemeente.officiele_naam, gemeente.provincie, gemeente.website, "
+    "gemeente.telefoon, gemeente.tooi, gemeente.slug"
+)
+NOT_A_VALUE = f"is not a profile value; the values are {VALUES}"
+ONLY_VALUES = (
+    ": only a profile value may stand between {{ and }}, as {{ gemeente.naam }}; to print {{ "
+    "itself, write \\{{"
+)
+
+
+def test_unknown_value_name_is_an_error_with_line_and_column(workspace: Path) -> None:
+    # Was a TemplateError from the Jinja sandbox, at column 1 of the text's line; it is now
+    # a problem of the letter like any other, found before anything is rendered, at its column.
     path = write(
         workspace,
         "onderwerp: Test\ndatum: 2025-03-20\nsecties:\n  - tekst: |\n      Regel een.\n"
         "      Hier {{ gemeente.burgemeester }}.\n",
     )
-    with pytest.raises(TemplateError) as info:
+    with pytest.raises(LetterError) as info:
         compose(path, "emmen")
     assert str(info.value) == (
-        f"{path}:6:1: secties[1].tekst: template error: "
-        "'dict object' has no attribute 'burgemeester'"
+        f'{path}:6:12: secties[1].tekst: "{{{{ gemeente.burgemeester }}}}" is not a profile '
+        f"value; the values are {VALUES}"
     )
 
 
 @pytest.mark.parametrize(
-    "expression",
+    ("expression", "message"),
     [
-        "{{ gemeente.__class__ }}",
-        "{{ gemeente.__class__.__mro__[1].__subclasses__() }}",
-        "{{ ''.__class__.__base__ }}",
-        "{{ cycler.__init__.__globals__ }}",
-        "{{ gemeente.update({'naam': 'x'}) }}",
-        "{{ lipsum.__globals__ }}",
+        ("{{ gemeente.__class__ }}", f'"{{{{ gemeente.__class__ }}}}" {NOT_A_VALUE}'),
+        (
+            "{{ gemeente.__class__.__mro__[1].__subclasses__() }}",
+            '"{{ gemeente.__class__.__mro__[1].__subcl..."' + ONLY_VALUES,
+        ),
+        ("{{ ''.__class__.__base__ }}", "\"{{ ''.__class__.__base__ }}\"" + ONLY_VALUES),
+        (
+            "{{ cycler.__init__.__globals__ }}",
+            f'"{{{{ cycler.__init__.__globals__ }}}}" {NOT_A_VALUE}',
+        ),
+        (
+            "{{ gemeente.update({'naam': 'x'}) }}",
+            "\"{{ gemeente.update({'naam': 'x'}) }}\"" + ONLY_VALUES,
+        ),
+        ("{{ lipsum.__globals__ }}", f'"{{{{ lipsum.__globals__ }}}}" {NOT_A_VALUE}'),
     ],
 )
-def test_sandbox_refuses_python_internals(workspace: Path, expression: str) -> None:
+def test_python_internals_are_not_values(workspace: Path, expression: str, message: str) -> None:
+    # The sandbox refused these while evaluating them; the letter language has no way to
+    # write them: each is a located problem naming what is allowed.
     path = write(
         workspace,
-        f'onderwerp: Test\ndatum: 2025-03-20\nsecties:\n  - tekst: "{expression}"\n',
+        f'onderwerp: Test\ndatum: 2025-03-20\nsecties:\n  - tekst: "x {expression}"\n',
     )
-    with pytest.raises(TemplateError) as info:
+    with pytest.raises(LetterError) as info:
         compose(path, "emmen")
-    assert str(info.value).startswith(f"{path}:4:")
+    assert [str(p) for p in info.value.problems] == [f"{path}:4:15: secties[1].tekst: {message}"]
 
 
 def test_literal_braces_without_template_syntax_stay_text(workspace: Path) -> None:

@@ -30,8 +30,9 @@ NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
 }
 
-# Fields that go through the profile-value sandbox need {% raw %} to keep a literal {{ 7*7 }}.
-RAW = "{% raw %}{{ 7*7 }}{% endraw %}"
+# Every text field is written in the letter language, where a backslash keeps {{ and {% text
+# (before, fields that went through the Jinja sandbox needed {% raw %}, the others none).
+ESCAPED = "\\\\{{ 7*7 }}"  # as written inside a double-quoted YAML string
 NASTY = "& < > \" ' <script>alert(1)</script>"
 
 LISTS_LETTER = """\
@@ -68,19 +69,19 @@ secties:
 def nasty_letter() -> str:
     esc = NASTY.replace("\\", "\\\\").replace('"', '\\"')
     return f"""\
-onderwerp: "Onderwerp {esc} {RAW}"
+onderwerp: "Onderwerp {esc} {ESCAPED}"
 datum: 2025-03-20
-kenmerk: "Z/1 {esc} {{{{ 7*7 }}}}"
+kenmerk: "Z/1 {esc} {ESCAPED}"
 status: definitief
-aan: "Aan de raad {esc} {{{{ 7*7 }}}}"
+aan: "Aan de raad {esc} {ESCAPED}"
 secties:
-  - kop: "Kop {esc} {RAW}"
-    tekst: "Tekst {esc} {RAW} {{% raw %}}{{% if x %}}{{% endraw %}}"
+  - kop: "Kop {esc} {ESCAPED}"
+    tekst: "Tekst {esc} {ESCAPED} \\\\{{% if x %}}"
 bijlagen:
-  - titel: "Bijlage {esc} {RAW}"
+  - titel: "Bijlage {esc} {ESCAPED}"
 ondertekenaars:
   - functie: "functie {esc}"
-    naam: "Naam {esc} {{{{ 7*7 }}}}"
+    naam: "Naam {esc} {ESCAPED}"
   - functie: de burgemeester
     naam: R. Bergsma
 """
@@ -364,7 +365,7 @@ def test_links_tables_and_emphasis(workspace: Path) -> None:
 def test_letter_text_comes_out_literally(workspace: Path) -> None:
     brief, style = brief_for(workspace, nasty_letter())
     literal = "{{ 7*7 }}"
-    assert brief.onderwerp == f"Onderwerp {NASTY} {literal}"  # the sandbox kept it literal
+    assert brief.onderwerp == f"Onderwerp {NASTY} {literal}"  # the escape kept it literal
     data = render_docx(brief, style)
     doc = open_docx(data)
     texts = body_texts(doc)

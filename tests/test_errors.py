@@ -136,7 +136,13 @@ def test_cli_unknown_gemeente(workspace: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_cli_unknown_gemeente_option(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A --gemeente that names no profile is wrong usage of the command line: exit 2, as the
+    # README says (it was 1, like a problem in a letter).
     good = write(workspace, GOOD)
-    assert main(["render", str(good), "--gemeente", "atlantis", "--out", str(workspace / "o")]) == 1
-    assert "unknown gemeente 'atlantis'" in capsys.readouterr().err
+    assert main(["render", str(good), "--gemeente", "atlantis", "--out", str(workspace / "o")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"dtz-letters: error: unknown gemeente 'atlantis': there is no "
+        f"{workspace}/templates/atlantis/profile.yaml (known: borger-odoorn, coevorden, emmen, "
+        "hardenberg, hoogeveen)"
+    ]
     assert not (workspace / "o").exists()

@@ -677,10 +677,11 @@ def test_refusals_point_at_the_file_line_and_field(
     )
     assert main(["check", str(path)]) == 1
     err = capsys.readouterr().err.splitlines()
+    # The column where the text of the line begins, inside the literal block.
     assert err == [
-        f"{path}:9:1: secties[1].tekst: an image (https://example.nl/foto.jpg) cannot be "
+        f"{path}:9:7: secties[1].tekst: an image (https://example.nl/foto.jpg) cannot be "
         "placed in a letter: add the picture as a bijlage, or describe it in words",
-        f"{path}:13:1: secties[2].tekst[2]: the footnote [^a] has no text: add a line "
+        f"{path}:13:9: secties[2].tekst[2]: the footnote [^a] has no text: add a line "
         '"[^a]: ..." to this passage, or write \\[^a] to print the brackets',
     ]
 

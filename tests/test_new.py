@@ -125,13 +125,14 @@ def test_new_refuses_to_overwrite(in_workspace: Path, capsys: pytest.CaptureFixt
             "(jaarverslag-2024); the letter is written to letters/ in the workspace",
         ),
         (["/etc/brief"], "error: '/etc/brief' is not a letter name"),
-        (["brief", "-g", "atlantis"], "error: unknown gemeente 'atlantis'"),
+        # An unknown --gemeente is wrong usage, as for every command: exit 2.
+        (["brief", "-g", "atlantis"], "dtz-letters: error: unknown gemeente 'atlantis'"),
     ],
 )
 def test_new_refuses_bad_names_and_municipalities(
     in_workspace: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
     before = sorted((in_workspace / "letters").iterdir())
-    assert main(["new", *args]) == 1
+    assert main(["new", *args]) == (2 if "-g" in args else 1)
     assert capsys.readouterr().err.startswith(message)
     assert sorted((in_workspace / "letters").iterdir()) == before

@@ -48,13 +48,18 @@ def open_register(root: Path, *, create: bool = False) -> Iterator[sqlite3.Conne
     path = root / REGISTER
     if not create and not path.is_file():
         raise ArchiveError(f"{display_path(path)}: the archive register is missing.")
-    # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE ... COMMIT) where we write.
-    conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+    try:
+        # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE ... COMMIT) where we write.
+        conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"{display_path(path)}: {_register_problem(exc)}") from exc
     try:
         if create:
             conn.executescript(_SCHEMA)
             _add_source_column(conn)
         yield conn
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"{display_path(path)}: {_register_problem(exc)}") from exc
     finally:
         conn.close()
 
@@ -64,6 +69,18 @@ def _add_source_column(conn: sqlite3.Connection) -> None:
     columns = {row[1] for row in conn.execute("PRAGMA table_info(files)")}
     if "source" not in columns:
         conn.execute("ALTER TABLE files ADD COLUMN source TEXT NOT NULL DEFAULT ''")
+
+
+def _register_problem(exc: sqlite3.Error) -> str:
+    """What is wrong with the register, in words, for an error SQLite raised on it."""
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return f"the archive register cannot be written ({text}); make it and its folder writable"
+    if isinstance(exc, sqlite3.DatabaseError) and (
+        "not a database" in text or "malformed" in text or "corrupt" in text
+    ):
+        return f"the archive register is damaged ({text}); restore it from a backup"
+    return f"the archive register cannot be used ({text})"
 
 
 def register_rows(
@@ -103,8 +120,15 @@ def list_archive(
 @contextlib.contextmanager
 def archive_lock(root: Path) -> Iterator[None]:
     """Hold the archive's lock: one writer at a time checks the register and writes."""
-    root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    if root.exists() and not root.is_dir():
+        raise ArchiveError(f"{display_path(root)}: the archive must be a folder; this is a file")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ArchiveError(
+            f"{display_path(root)}: cannot lock the archive: {exc.strerror or exc}"
+        ) from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

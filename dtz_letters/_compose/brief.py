@@ -1,9 +1,9 @@
 """From a validated letter and a municipality profile to one resolved ``Brief``.
 
 A ``Brief`` is everything a renderer needs, already decided: the values for this municipality,
-the sections it gets, the text with profile values filled in (through a sandbox), Markdown
-parsed into blocks, Dutch dates, and the facts that are still unknown. Both renderers read
-only this, so the DOCX and the PDF cannot drift apart.
+the sections it gets, the text with profile values filled in (:mod:`.text`), Markdown parsed
+into blocks within the budgets (:mod:`.budgets`), Dutch dates, and the facts that are still
+unknown. Both renderers read only this, so the DOCX and the PDF cannot drift apart.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._input.models import Adres, Contact, Kleuren, Logo, Onbekend, Ondertekenaar, Passage
-from .._input.safe_yaml import Loc, format_loc
+from .._input.safe_yaml import Loc
 from ..errors import LetterError, Problem
-from .document import Block, Heading, Outline, Span, block_text
-from .markdown import MarkdownError, parse_markdown, unescape
-from .text import Expander
+from .document import Block, Outline, block_text
+from .markdown import unescape
+from .text import Body, expand_letter
 
 if TYPE_CHECKING:
     from .._input.load import LetterFile, ProfileFile
@@ -68,6 +68,14 @@ class Brief:
     def concept(self) -> bool:
         """Shown as CONCEPT: declared so, or a fact the letter needs is not known."""
         return self.status == "concept" or bool(self.missing)
+
+    @property
+    def gaps(self) -> tuple[str, ...]:
+        """The facts still unknown, as their placeholders name them: ``("datum", "naam
+        secretaris")``."""
+        start = placeholder("")[:-1]
+        texts = (self.datum_tekst, *(s.naam for s in self.ondertekenaars if not s.known))
+        return tuple(t[len(start) : -1] for t in texts if t.startswith(start) and t[-1] == "]")
 
     def text(self) -> str:
         """The letter's words in reading order, page furniture aside (for checks and tests)."""
@@ -136,18 +144,29 @@ def sender_lines(p: Profile) -> tuple[str, ...]:
 
 def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
     """Resolve ``letter`` for the municipality of ``profile``."""
-    lt = letter.letter
+    lt = expand_letter(letter, profile)  # profile values in the text, within the budgets
     p = profile.profile
     slug = profile.slug
     variant = lt.per_gemeente.get(slug)
     missing: list[Problem] = []
-    refused: list[Problem] = []
-    expand = _PlaceholderCheck(Expander(letter, profile), letter, missing)
+    parse_body = Body(letter)
+
+    def written(text: str, loc: Loc) -> str:
+        """``text``, with every "[ONBEKEND: ...]" written into it (as ``dtz-letters new``
+        writes them) counted as a fact still missing: the letter stays a CONCEPT, and
+        ``check`` names the field to fill in."""
+        for found in _WRITTEN_PLACEHOLDER.finditer(text):
+            missing.append(
+                letter.source.problem(
+                    loc, f"the text still holds the placeholder {found.group()}; write it"
+                )
+            )
+        return text
 
     def field(text: str, loc: Loc) -> str:
-        """A plain text field of the letter: profile values filled in, then Markdown's
+        """A plain text field of the letter (profile values already in): Markdown's
         character rules (``&amp;``, ``\\*``), as in the body text."""
-        return unescape(expand(text, loc))
+        return unescape(written(text, loc))
 
     def pick(name: str) -> Any:
         value = getattr(variant, name, None) if variant else None
@@ -192,8 +211,8 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
         # heading (or below the subject), whatever their hash count; its passages share it.
         outline = Outline(2 if sectie.kop else 1)
         if sectie.kop:
-            kop = field(sectie.kop, ("secties", i, "kop"))
-            body.append(Heading(2, (Span(kop),)))
+            loc_kop: Loc = ("secties", i, "kop")
+            body.append(parse_body.heading(field(sectie.kop, loc_kop), loc_kop))
         passages: list[tuple[str, Loc]]
         if isinstance(sectie.tekst, str):
             passages = [(sectie.tekst, ("secties", i, "tekst"))]
@@ -206,17 +225,11 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
                 else:
                     passages.append((item, ("secties", i, "tekst", j)))
         for text, loc in passages:
-            try:
-                body.extend(parse_markdown(expand(text, loc), outline=outline))
-            except MarkdownError as exc:
-                first = letter.source.text_line(loc)
-                refused += [
-                    Problem(letter.source.file, first + r.line - 1, 1, format_loc(loc), r.message)
-                    for r in exc.refusals
-                ]
-    if refused:
-        raise LetterError(refused)
+            body.extend(parse_body(written(text, loc), loc, outline))
+    if parse_body.refused:
+        raise LetterError(parse_body.refused)
 
+    parse_body.items(len(lt.bijlagen), ("bijlagen",))
     return Brief(
         slug=slug,
         name=letter.name,
@@ -251,23 +264,6 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
 
 #: A placeholder written into the letter itself, as ``dtz-letters new`` writes them.
 _WRITTEN_PLACEHOLDER = re.compile(r"\[ONBEKEND:[^\]]*\]")
-
-
-class _PlaceholderCheck:
-    """Expands letter text, and counts every "[ONBEKEND: ...]" written into it as a fact
-    still missing: the letter stays a CONCEPT, and ``check`` names the field to fill in."""
-
-    def __init__(self, expand: Expander, letter: LetterFile, missing: list[Problem]) -> None:
-        self.expand, self.letter, self.missing = expand, letter, missing
-
-    def __call__(self, text: str, loc: Loc) -> str:
-        for found in _WRITTEN_PLACEHOLDER.finditer(text):
-            self.missing.append(
-                self.letter.source.problem(
-                    loc, f"the text still holds the placeholder {found.group()}; write it"
-                )
-            )
-        return self.expand(text, loc)
 
 
 def _unescaped(s: Ondertekenaar) -> Ondertekenaar:

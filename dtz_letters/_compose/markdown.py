@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .budgets import check_tokens
 from .document import (
     Block,
     Heading,
@@ -179,7 +180,7 @@ def parse_markdown(
     ``heading_offset + 1``.
     """
     env: dict[str, Any] = {}
-    tokens = _parser().parse(source, env)
+    tokens = check_tokens(_parser().parse(source, env))  # budgets.py: refused before layout
     converter = _Converter(tokens, env, outline or Outline(heading_offset))
     blocks = converter.convert()
     if converter.refusals:

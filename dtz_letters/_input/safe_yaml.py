@@ -261,7 +261,7 @@ class _Builder:
         hi = bisect.bisect_left(self.offsets, end)
         raw = [o for o in self.offsets[lo:hi] if o not in self.claimed]
         self.claimed.update(raw)
-        markdown = (bool(loc) and loc[-1] == "tekst") or (len(loc) > 1 and loc[-2] == "tekst")
+        markdown = is_markdown_field(loc)
         found = 0
 
         def resolve(match: re.Match[str]) -> str:
@@ -372,3 +372,17 @@ class _Builder:
             self.smap.keys[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             out[key] = self.build(value_node, sub)
         return out
+
+
+def is_markdown_field(loc: Loc) -> bool:
+    """Whether the text at ``loc`` is Markdown (a section's ``tekst`` or one of its passages)."""
+    return (bool(loc) and loc[-1] == "tekst") or (len(loc) > 1 and loc[-2] == "tekst")
+
+
+def clean_controls(text: str, *, markdown: bool) -> str:
+    """``text`` under the rule for control characters that loading applies: a vertical tab
+    becomes a line break (a hard one in Markdown), the others are removed. For text made
+    after loading (profile values put into letter text)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: ("\\\n" if markdown else "\n") if m.group() == _VT else "", text)
