@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ._files import write_atomic
-from ._reports import Outcome
+from ._reports import Outcome, PublishOutcome
 from ._templating import environment
 
 _MANIFEST = ".index.json"
@@ -59,10 +59,57 @@ def update_overview(out: Path, outcomes: Iterable[Outcome]) -> Path:
         for key, entry in entries.items()
         if any((out / entry[fmt]).is_file() for fmt in entry if fmt not in _NOT_FORMATS)
     }
+    _forget_withdrawn(entries, out)
     write_atomic(manifest_path, json.dumps(entries, indent=1, sort_keys=True).encode())
     index = out / "index.html"
     write_atomic(index, _html(entries).encode("utf-8"))
     return index
+
+
+def mark_published(out: Path, outcomes: Iterable[PublishOutcome]) -> Path:
+    """Show on the overview which letters are published under the Woo (``publish``): each
+    published copy's card links its DiWoo metadata; a copy not rendered into ``out`` gets a
+    card with the published PDF. Rewrites ``index.html``."""
+    manifest_path = out / _MANIFEST
+    entries: dict[str, dict[str, str]] = {}
+    if manifest_path.is_file():
+        try:
+            entries = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            entries = {}
+    for outcome in outcomes:
+        if not outcome.published or outcome.slug is None or not outcome.files:
+            continue
+        key = f"{outcome.slug}/{outcome.name}"
+        entry = entries.setdefault(
+            key,
+            {
+                "letter": outcome.letter,
+                "gemeente": outcome.slug,
+                "naam": outcome.gemeente or outcome.slug,
+                "status": "definitief",
+            },
+        )
+        pdf = outcome.files[0]
+        if not any((out / entry[f]).is_file() for f in entry if f not in _NOT_FORMATS):
+            entry["pdf"] = _rel(pdf, out)
+            thumb = thumbnail_path(out, outcome.slug, str(outcome.name))
+            write_thumbnail(thumb, pdf.read_bytes())
+            entry["thumb"] = _rel(thumb, out)
+        entry["woo"] = _rel(outcome.files[-1], out)
+    _forget_withdrawn(entries, out)
+    write_atomic(manifest_path, json.dumps(entries, indent=1, sort_keys=True).encode())
+    index = out / "index.html"
+    write_atomic(index, _html(entries).encode("utf-8"))
+    return index
+
+
+def _forget_withdrawn(entries: dict[str, dict[str, str]], out: Path) -> None:
+    """A publication whose metadata has gone (its folder removed) is no longer shown."""
+    for entry in entries.values():
+        woo = entry.get("woo")
+        if woo and not (woo.startswith("file:") or (out / woo).is_file()):
+            del entry["woo"]
 
 
 def _rel(path: Path, out: Path) -> str:
@@ -111,7 +158,7 @@ def _html(entries: dict[str, dict[str, str]]) -> str:
 
 
 #: The keys of a manifest entry that are not the files of a format.
-_NOT_FORMATS = {"letter", "gemeente", "naam", "status", "thumb"}
+_NOT_FORMATS = {"letter", "gemeente", "naam", "status", "thumb", "woo"}
 
 
 _TEMPLATE = """<!doctype html>
@@ -129,6 +176,7 @@ img { width: 100%; border: 1px solid #ddd; }
 .concept { background: #fde2e2; color: #8b0000; }
 .definitief { background: #e2f4e2; color: #145214; }
 .letter { color: #555; font-size: .85rem; word-break: break-all; }
+.woo { background: #e2ecf8; color: #0b3a6e; padding: .2em .4em; border-radius: 3px; }
 </style>
 </head>
 <body>
@@ -145,6 +193,8 @@ img { width: 100%; border: 1px solid #ddd; }
      <a href="{{ row[fmt] }}">{{ fmt | upper }}</a>
      {%- endif %}{% if not loop.last %}
      {% endif %}{% endfor %}</p>
+  {% if row.get("woo") %}<p class="woo">Gepubliceerd (Woo):
+     <a href="{{ row.woo }}">DiWoo-metadata</a></p>{% endif %}
 </li>
 {% endfor %}
 </ul>
