@@ -155,7 +155,8 @@ class _Run:
             WooDocument(
                 identifiers=tuple(x for x in (brief.kenmerk, identity) if x),
                 organisatie=settings.organisatie,
-                officiele_titel=f"{brief.documenttype} {brief.onderwerp}",
+                # As the PDF names itself (its title, shown as the window title).
+                officiele_titel=f"{brief.documenttype}: {brief.onderwerp}",
                 omschrijving=(
                     f"{brief.documenttype} van {college[:1].lower()}{college[1:]} "
                     f"{aan[:1].lower()}{aan[1:]}"
