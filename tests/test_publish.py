@@ -14,6 +14,7 @@ import http.server
 import io
 import re
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,6 +47,7 @@ SHARED = next(
 )
 SCHEMAS = REPO / "dtz_letters" / "schemas"
 EXAMPLE_SITEMAP = REPO / "tests" / "data" / "diwoo" / "woo-index-sitemap-example.xml"
+XERCES = REPO / "tests" / "java" / "ValidateXsd.java"
 MDTO_URL = "https://www.nationaalarchief.nl/mdto/MDTO-XML1.0.1.xsd"
 
 #: The shipped copies must be exactly these files (../shared/diwoo/README.md gives the hashes),
@@ -329,6 +331,39 @@ def test_every_published_document_and_sitemap_is_valid(
         own, method="c14n", exclusive=True
     )
     assert (root / slug / "sitemap.xml", 1) in published.sitemaps
+
+
+def test_the_jdks_validator_agrees(ws: Path, published: PublishReport, tmp_path: Path) -> None:
+    """A second judge that shares no code with lxml (Xerces-J, in the JDK) on the same
+    shipped schema and catalog: every published document valid, and the ministry's two; a
+    document with a bare date where a dateTime belongs, invalid."""
+    ours = sorted((ws / "output" / "woo").glob("*/*/*.diwoo.xml"))
+    assert len(ours) == 5
+    theirs = []
+    example = etree.fromstring(EXAMPLE_SITEMAP.read_bytes())
+    for n, document in enumerate(example.findall("s:url/d:Document", {**S, **D}), 1):
+        path = tmp_path / f"ministerie-{n}.xml"
+        path.write_bytes(etree.tostring(document))
+        theirs.append(path)
+    bad = tmp_path / "kale-datum.xml"
+    bad.write_bytes(theirs[0].read_bytes().replace(b"2023-01-07T00:00:00+00:00", b"2023-01-07"))
+    judged = subprocess.run(
+        [
+            "java",
+            str(XERCES),
+            str(SCHEMAS / "diwoo-catalog.xml"),
+            str(SCHEMAS / "diwoo-metadata.xsd"),
+            *map(str, [*ours, *theirs, bad]),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert judged.stdout.splitlines() == [f"valid: {p}" for p in [*ours, *theirs]] + [
+        f"INVALID: {bad}: cvc-datatype-valid.1.2.1: '2023-01-07' is not a valid value for "
+        "'dateTime'."
+    ], judged.stderr
+    assert judged.returncode == 1
 
 
 @pytest.mark.parametrize("slug", list(GEMEENTEN))
