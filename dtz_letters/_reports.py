@@ -1,8 +1,9 @@
 """What the front doors report: plain records, no behaviour beyond a few views.
 
-Every command (``render``, ``check``, ``archive``, ``verify``, ``archive list``) returns one of
-these; the command line prints them and the overview page reads them. They depend on nothing
-but :mod:`dtz_letters.errors`, so any stage may produce them and any front door may show them.
+Every command (``render``, ``check``, ``archive``, ``verify``, ``archive list``, ``publish``)
+returns one of these; the command line prints them and the overview page reads them. They
+depend on nothing but :mod:`dtz_letters.errors`, so any stage may produce them and any front
+door may show them.
 """
 
 from __future__ import annotations
