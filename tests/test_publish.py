@@ -758,3 +758,28 @@ def test_a_folder_that_cannot_be_written_is_one_line_not_a_traceback(
     assert len(lines) == 2
     for line, slug in zip(lines, ("coevorden", "emmen"), strict=True):
         assert line.startswith(f"{letter} [{slug}]: not published: ")
+
+
+def test_a_broken_publication_folder_keeps_the_sitemap_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = new_workspace(tmp_path / "ws")
+    fill_in(root, ("coevorden",))
+    monkeypatch.chdir(root)
+    letter = f"letters/{EXAMPLE}"
+    assert run(capsys, "publish", letter, "-g", "coevorden")[0] == 0
+    sitemap = root / "output" / "woo" / "coevorden" / "sitemap.xml"
+    before = sitemap.read_bytes()
+    stranger = sitemap.parent / "vreemd"
+    stranger.mkdir()
+    (stranger / "vreemd.diwoo.xml").write_text("<geen-diwoo/>", encoding="utf-8")
+    (stranger / "vreemd.pdf").write_bytes(b"%PDF-1.7")
+    code, out, err = run(capsys, "publish", letter, "-g", "coevorden")
+    assert code == 1
+    assert f"{letter} [coevorden]: unchanged: " in out
+    assert [line for line in err.splitlines() if not line.startswith("warning: ")] == [
+        "output/woo/coevorden/sitemap.xml: not brought up to date, because:",
+        "  output/woo/coevorden/vreemd/vreemd.diwoo.xml: line 1: the element is geen-diwoo, "
+        "not diwoo:Document",
+    ]
+    assert sitemap.read_bytes() == before

@@ -63,7 +63,10 @@ def publish_letters(
     for slug, settings in run.touched.items():
         run.write_sitemap(slug, settings)
     if overview and report.published:
-        report.index = _overview.mark_published(prepared.workspace.output, report.published)
+        try:
+            report.index = _overview.mark_published(prepared.workspace.output, report.published)
+        except Exception as exc:  # the publications stand; only the overview is behind
+            report.warnings.append(f"the overview page was not updated: {exc}")
     return report
 
 
@@ -190,24 +193,27 @@ class _Run:
         )
 
     def write_sitemap(self, slug: str, settings: Settings) -> None:
-        """Make the municipality's sitemap again from its publication folder."""
+        """Make the municipality's sitemap again from its publication folder; whatever goes
+        wrong is one failure (the sitemap as it was stays)."""
         target = self.root / slug / SITEMAP_FILE
         shown = display_path(target)
-        entries, problems = collect(self.root / slug, settings.basis_url)
-        if not problems:
-            data = sitemap_xml(entries)
-            problems = sitemap_problems(data, location=f"{settings.basis_url}/{SITEMAP_FILE}")
-        if problems:
-            lines = "\n".join(f"  {p}" for p in problems)
-            self.report.outcomes.append(
-                PublishOutcome(
-                    shown, slug, error=f"{shown}: not brought up to date, because:\n{lines}"
-                )
-            )
-            return
-        if not target.is_file() or target.read_bytes() != data:
-            write_atomic(target, data)
-        self.report.sitemaps.append((target, len(entries)))
+        try:
+            entries, problems = collect(self.root / slug, settings.basis_url)
+            if not problems:
+                data = sitemap_xml(entries)
+                location = f"{settings.basis_url}/{SITEMAP_FILE}"
+                problems = sitemap_problems(data, location=location)
+            if not problems:
+                if not target.is_file() or target.read_bytes() != data:
+                    write_atomic(target, data)
+                self.report.sitemaps.append((target, len(entries)))
+                return
+        except OSError as exc:
+            problems = [f"{exc.strerror or exc} ({exc.filename or shown})"]
+        lines = "\n".join(f"  {p}" for p in problems)
+        self.report.outcomes.append(
+            PublishOutcome(shown, slug, error=f"{shown}: not brought up to date, because:\n{lines}")
+        )
 
 
 def _write_folder(folder: Path, identity: str, files: list[tuple[str, bytes]]) -> bool:
