@@ -18,6 +18,7 @@ render: $(VENV)/.installed
 	$(BIN)/dtz-letters render $(LETTERS)
 	$(BIN)/dtz-letters archive --final-only $(LETTERS)
 	$(BIN)/dtz-letters verify
+	$(BIN)/dtz-letters publish $(LETTERS)
 
 check: $(VENV)/.installed
 	$(BIN)/dtz-letters check $(LETTERS)

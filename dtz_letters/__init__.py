@@ -40,6 +40,8 @@ from ._reports import (
     BatchReport,
     CheckReport,
     Outcome,
+    PublishOutcome,
+    PublishReport,
     RegisterRow,
     VerifyReport,
 )
@@ -51,6 +53,7 @@ from .errors import (
     LetterError,
     Problem,
     ProfileError,
+    PublishError,
     RenderError,
     TemplateError,
     UnknownGemeenteError,
@@ -168,6 +171,30 @@ def archive(
     )
 
 
+def publish(
+    letters: Paths,
+    *,
+    gemeenten: Sequence[str] = (),
+    out: str | Path | None = None,
+    workspace: str | Path | None = None,
+    overview: bool = True,
+) -> PublishReport:
+    """Publish final letters under the Woo: for each letter and municipality a folder with
+    the PDF (PDF/UA), its attachments and its DiWoo metadata, and per municipality a Woo-index
+    sitemap (default: output/woo/). Concepts are skipped, and so are letters whose
+    municipality's publication facts are not known yet (with a warning). With ``overview``,
+    the overview page marks the published letters."""
+    from ._publish.run import publish_letters
+
+    return publish_letters(
+        [Path(p) for p in letters],
+        workspace=_workspace(workspace),
+        gemeenten=gemeenten,
+        out=Path(out) if out is not None else None,
+        overview=overview,
+    )
+
+
 def list_archive(
     archive_dir: str | Path | None = None,
     *,
@@ -265,6 +292,9 @@ __all__ = [
     "Problem",
     "ProfileError",
     "ProfileFile",
+    "PublishError",
+    "PublishOutcome",
+    "PublishReport",
     "RegisterRow",
     "RenderError",
     "Renderer",
@@ -281,6 +311,7 @@ __all__ = [
     "load_letter",
     "new_letter",
     "preview",
+    "publish",
     "register_renderer",
     "render",
     "render_batch",

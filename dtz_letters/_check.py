@@ -1,4 +1,5 @@
-"""``check``: every problem of every letter, and every fact still unknown."""
+"""``check``: every problem of every letter, and every fact still unknown; for final letters,
+also what publishing them still needs from their municipalities' profiles."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from ._input.workspace import Workspace
 from ._pipeline import compose, prepare
+from ._publish.settings import publication_notes
 from ._reports import CheckReport
 from .errors import DtzLettersError, display_path
 
@@ -38,6 +40,11 @@ def check_letters(paths: Sequence[Path], workspace: Workspace | None = None) -> 
                 if line not in seen:
                     seen.add(line)
                     report.missing.append(line)
+            if brief.status == "definitief":
+                # What publishing it needs from the profile (once per profile).
+                wrong, notes = publication_notes(copy.profile)
+                errors += [line for line in wrong if line not in errors]
+                report.publication += [n for n in notes if n not in report.publication]
         if errors:
             # A letter over a budget is so for every municipality: one line, not five.
             report.errors.extend(dict.fromkeys(errors))

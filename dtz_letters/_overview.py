@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ._files import write_atomic
-from ._reports import Outcome
+from ._reports import Outcome, PublishOutcome
 from ._templating import environment
 
 _MANIFEST = ".index.json"
@@ -80,6 +80,7 @@ def update_overview(out: Path, outcomes: Iterable[Outcome]) -> Path:
         if any((out / entry[fmt]).is_file() for fmt in entry if fmt not in _NOT_FORMATS)
     }
     failures = [_failure(o) for o in outcomes if not o.ok]
+    _forget_withdrawn(entries, out)
     write_atomic(manifest_path, json.dumps(entries, indent=1, sort_keys=True).encode())
     index = index_path(out)
     write_atomic(index, _html(entries, failures).encode("utf-8"))
@@ -98,6 +99,55 @@ def _failure(outcome: Outcome) -> dict[str, str]:
 def _href(path: str) -> str:
     """A link to ``path`` (relative, with forward slashes, or a file: URI) for an HTML page."""
     return path if path.startswith("file:") else quote(path, safe="/")
+
+
+def mark_published(out: Path, outcomes: Iterable[PublishOutcome]) -> Path:
+    """Show on the overview which letters are published under the Woo (``publish``): each
+    published copy's card links its DiWoo metadata; a copy not rendered into ``out`` gets a
+    card with the published PDF. Rewrites ``index.html``."""
+    manifest_path = out / _MANIFEST
+    entries: dict[str, dict[str, str]] = {}
+    if manifest_path.is_file():
+        try:
+            entries = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            entries = {}
+    for outcome in outcomes:
+        if not outcome.published or outcome.slug is None or not outcome.files:
+            continue
+        key = f"{outcome.slug}/{outcome.name}"
+        entry = entries.setdefault(
+            key,
+            {
+                "letter": outcome.letter,
+                "gemeente": outcome.slug,
+                "naam": outcome.gemeente or outcome.slug,
+                "status": "definitief",
+            },
+        )
+        pdf = outcome.files[0]
+        if not any((out / entry[f]).is_file() for f in entry if f not in _NOT_FORMATS):
+            entry["pdf"] = _rel(pdf, out)
+            thumb = thumbnail_path(out, outcome.slug, str(outcome.name))
+            try:
+                write_thumbnail(thumb, pdf.read_bytes())
+                entry["thumb"] = _rel(thumb, out)
+            except Exception:  # a card without a picture is still a card
+                pass
+        entry["woo"] = _rel(outcome.files[-1], out)
+    _forget_withdrawn(entries, out)
+    write_atomic(manifest_path, json.dumps(entries, indent=1, sort_keys=True).encode())
+    index = index_path(out)
+    write_atomic(index, _html(entries, []).encode("utf-8"))
+    return index
+
+
+def _forget_withdrawn(entries: dict[str, dict[str, str]], out: Path) -> None:
+    """A publication whose metadata has gone (its folder removed) is no longer shown."""
+    for entry in entries.values():
+        woo = entry.get("woo")
+        if woo and not (woo.startswith("file:") or (out / woo).is_file()):
+            del entry["woo"]
 
 
 def _rel(path: Path, out: Path) -> str:
@@ -146,7 +196,7 @@ def _html(entries: dict[str, dict[str, str]], failures: list[dict[str, str]]) ->
     cards = []
     for row in rows:
         card = dict(row)
-        for key in ("thumb", *formats):
+        for key in ("thumb", "woo", *formats):
             if key in card:
                 card[key] = _href(card[key])
         why = failed.get((row["letter"], row["gemeente"])) or failed.get((row["letter"], ""))
@@ -158,7 +208,7 @@ def _html(entries: dict[str, dict[str, str]], failures: list[dict[str, str]]) ->
 
 
 #: The keys of a manifest entry that are not the files of a format.
-_NOT_FORMATS = {"letter", "gemeente", "naam", "status", "reason", "thumb"}
+_NOT_FORMATS = {"letter", "gemeente", "naam", "status", "reason", "thumb", "woo"}
 
 
 _TEMPLATE = """<!doctype html>
@@ -181,6 +231,7 @@ table.failures { border-collapse: collapse; margin-bottom: 2rem; }
 table.failures th, table.failures td { border: 1px solid #ccc; padding: .3rem .5rem;
   text-align: left; vertical-align: top; }
 table.failures td:last-child { font-family: monospace; font-size: .85rem; }
+.woo { background: #e2ecf8; color: #0b3a6e; padding: .2em .4em; border-radius: 3px; }
 </style>
 </head>
 <body>
@@ -212,6 +263,8 @@ table.failures td:last-child { font-family: monospace; font-size: .85rem; }
      <a href="{{ row[fmt] }}">{{ fmt | upper }}</a>
      {%- endif %}{% if not loop.last %}
      {% endif %}{% endfor %}</p>
+  {% if row.get("woo") %}<p class="woo">Gepubliceerd (Woo):
+     <a href="{{ row.woo }}">DiWoo-metadata</a></p>{% endif %}
 </li>
 {% endfor %}
 </ul>

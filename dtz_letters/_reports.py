@@ -1,8 +1,9 @@
 """What the front doors report: plain records, no behaviour beyond a few views.
 
-Every command (``render``, ``check``, ``archive``, ``verify``, ``archive list``) returns one of
-these; the command line prints them and the overview page reads them. They depend on nothing
-but :mod:`dtz_letters.errors`, so any stage may produce them and any front door may show them.
+Every command (``render``, ``check``, ``archive``, ``verify``, ``archive list``, ``publish``)
+returns one of these; the command line prints them and the overview page reads them. They
+depend on nothing but :mod:`dtz_letters.errors`, so any stage may produce them and any front
+door may show them.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ class CheckReport:
     missing: list[str] = field(default_factory=list)
     valid: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: For final letters: publication facts still unknown or to be confirmed (not errors).
+    publication: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -126,3 +129,46 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    """What happened to one letter for one municipality in ``publish``."""
+
+    letter: str  # the letter file as shown to users
+    slug: str | None
+    status: str | None = None  # "published", "unchanged" or "skipped, ..."
+    identificatie: str | None = None
+    folder: Path | None = None  # the publication folder
+    files: tuple[Path, ...] = ()  # the PDF, the attachments, the DiWoo metadata (last)
+    name: str | None = None  # the letter's name (its file stem), as the overview knows it
+    gemeente: str | None = None  # the municipality's official name
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def published(self) -> bool:
+        return self.ok and self.folder is not None
+
+
+@dataclass
+class PublishReport:
+    """The result of ``publish``: one outcome per copy, and the sitemaps written."""
+
+    root: Path
+    outcomes: list[PublishOutcome] = field(default_factory=list)
+    #: Each municipality's Woo-index sitemap brought up to date, with its number of letters.
+    sitemaps: list[tuple[Path, int]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    index: Path | None = None  # the overview page, when it was updated
+
+    @property
+    def failures(self) -> list[PublishOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def published(self) -> list[PublishOutcome]:
+        return [o for o in self.outcomes if o.published]

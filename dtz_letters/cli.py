@@ -28,6 +28,7 @@ from . import (
     list_archive,
     new_letter,
     preview,
+    publish,
     render_batch,
     renderers,
     verify,
@@ -143,6 +144,34 @@ def _parser() -> argparse.ArgumentParser:
         help="archive folder (default: output/archief/ in the workspace)",
     )
 
+    woo = sub.add_parser(
+        "publish",
+        help="publish final letters under the Woo: PDF, DiWoo metadata, Woo-index sitemap",
+        description="For each final letter and municipality, write a publication folder "
+        "DIR/<gemeente>/<identificatie>/ with the PDF (PDF/UA), the attachments that name a "
+        "file and <identificatie>.diwoo.xml (DiWoo 0.9.8 metadata), and bring "
+        "DIR/<gemeente>/sitemap.xml (the Woo-index sitemap) up to date. Concepts are never "
+        "published; a letter whose municipality's publication facts are not known yet is "
+        "skipped with a warning ('dtz-letters check' lists them).",
+    )
+    woo.add_argument("letters", nargs="+", type=Path, metavar="LETTER")
+    woo.add_argument(
+        "--gemeente",
+        "-g",
+        action="append",
+        default=[],
+        metavar="SLUG",
+        help="publish only for this municipality (repeatable; default: all the letter names)",
+    )
+    woo.add_argument(
+        "--out",
+        "-o",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="publication folder (default: output/woo/ in the workspace)",
+    )
+
     # Without help= the hidden command stays out of the command list.
     listing = sub.add_parser(
         "archive-list",
@@ -240,6 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _render(args)
         if args.command == "archive":
             return _archive(args)
+        if args.command == "publish":
+            return _publish(args)
         if args.command == "archive-list":
             return _archive_list(args)
         if args.command == "verify":
@@ -318,6 +349,8 @@ def _check(paths: list[Path]) -> int:
         print(line, file=sys.stderr)
     for line in report.missing:
         print(f"{line} (letter will render as CONCEPT)", file=sys.stderr)
+    for line in report.publication:
+        print(line, file=sys.stderr)
     for letter in report.valid:
         print(f"{letter}: ok")
     return 1 if report.errors else 0
@@ -415,6 +448,24 @@ def _archive(args: argparse.Namespace) -> int:
                 f"{o.letter} [{o.slug}]: {o.status}: {o.identificatie} version {o.version} "
                 f"in {o.folder}"
             )
+    for o in report.failures:
+        print(o.error, file=sys.stderr)
+    return 1 if report.failures else 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    report = publish(args.letters, gemeenten=args.gemeente, out=args.out)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for o in report.outcomes:
+        if o.ok and o.folder is not None:
+            print(
+                f"{o.letter} [{o.slug}]: {o.status}: {o.identificatie} in {display_path(o.folder)}"
+            )
+        elif o.ok:
+            print(f"{o.letter} [{o.slug}]: {o.status}")
+    for path, count in report.sitemaps:
+        print(f"{display_path(path)}: Woo-index sitemap of {count} letter(s)")
     for o in report.failures:
         print(o.error, file=sys.stderr)
     return 1 if report.failures else 0

@@ -68,6 +68,10 @@ class ArchiveError(DtzLettersError):
     """The archive refuses an operation or is found damaged."""
 
 
+class PublishError(DtzLettersError):
+    """A letter cannot be published under the Woo (settings, metadata, the PDF)."""
+
+
 def display_path(path: Path) -> str:
     """A path as users see it in messages: relative to the working directory when inside it."""
     try:

@@ -3,13 +3,15 @@
 #   scripts/system-packages.sh render   WeasyPrint's libraries (Pango, HarfBuzz, fontconfig)
 #   scripts/system-packages.sh test     also the outside judges the tests use: qpdf, poppler-utils,
 #                                       LibreOffice Writer, Apache PDFBox preflight (with the two
-#                                       Java APIs it needs and a Java runtime), and Chromium with
-#                                       its driver (the preview's browser test)
+#                                       Java APIs it needs and a Java runtime), the JDK (its XSD
+#                                       validator judges the DiWoo metadata, run from source), and
+#                                       Chromium with its driver (the preview's browser test)
 set -euo pipefail
 need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig)
 if [ "${1:-render}" = "test" ]; then
   need+=(qpdf poppler-utils libreoffice-writer-nogui)
   need+=(libpdfbox2-java libactivation-java libjaxb-api-java openjdk-17-jre-headless)
+  need+=(openjdk-17-jdk-headless)
   need+=(chromium chromium-driver)
 fi
 missing=()

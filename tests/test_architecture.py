@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, ...]] = [
         "dtz_letters._archive",
         "dtz_letters._new",
         "dtz_letters._preview",
+        "dtz_letters._publish",
     ),
     ("dtz_letters",),  # the public API: the package's __init__
     ("dtz_letters.cli", "dtz_letters.__main__", "dtz_letters._tools"),
@@ -200,6 +201,7 @@ def test_the_public_api_exports_what_it_names() -> None:
         "CheckReport",
         "ArchiveReport",
         "VerifyReport",
+        "PublishReport",
         "RegisterRow",
         "Renderer",
         "Workspace",
@@ -220,6 +222,7 @@ def test_the_public_api_exports_what_it_names() -> None:
         "verify",
         "new_letter",
         "preview",
+        "publish",
     ],
 )
 def test_public_functions_take_their_options_by_keyword(name: str) -> None:

@@ -23,6 +23,7 @@ _UNION_MESSAGES = {
     "bezoekadres": "must be an address (regel, postcode, plaats), or {onbekend: reason}",
     "waardering": "must be B (bewaren) or V (vernietigen), or {onbekend: reason}",
     "selectielijst": "must be text, or {onbekend: reason} when it is not known",
+    "basis_url": "must be a web address starting with https://, or {onbekend: reason}",
 }
 
 #: What a value of a patterned field looks like, in words rather than a regular expression.
@@ -31,6 +32,10 @@ _PATTERN_MESSAGES = {
     "tooi": "must be a TOOI municipality code: gm and four digits (gm0109)",
     "website": "must be a web address starting with https://",
     "email": "must be an e-mail address",
+    "basis_url": "must be a web address starting with https://, without ? or #, with "
+    "%-escapes for other characters",
+    "uri": "must be the URI of a Woo information category from the TOOI list "
+    "(https://identifier.overheid.nl/tooi/def/thes/kern/c_ and eight hex digits)",
 }
 _SLUG_MESSAGE = "must be a gemeente slug: lower-case letters, digits and hyphens (borger-odoorn)"
 

@@ -337,6 +337,78 @@ class BriefArchief(_Model):
     )
 
 
+#: A web address the municipality publishes under: https, host, optional port and path; no
+#: query, fragment or unescaped character, so that every address made from it is a valid loc.
+BASIS_URL_PATTERN = (
+    r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?"
+    r"(/([A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)*$"
+)
+
+
+class WooCategorie(_Model):
+    """The Woo information category (art. 3.3 Woo) of the municipality's letters."""
+
+    uri: Annotated[
+        str,
+        Field(
+            pattern=r"^https://identifier\.overheid\.nl/tooi/def/thes/kern/c_[0-9a-f]{8}$",
+            json_schema_extra=_extra(
+                "een URI uit de TOOI-lijst van Woo-informatiecategorieën "
+                "(https://identifier.overheid.nl/tooi/def/thes/kern/c_...)"
+            ),
+        ),
+    ] = Field(
+        description="De URI van de Woo-informatiecategorie (artikel 3.3 Woo) uit de "
+        "TOOI-waardelijst scw_woo_informatiecategorieen, bijvoorbeeld c_db4862c3 "
+        '"vergaderstukken decentrale overheden" of c_8c840238 "bij vertegenwoordigende '
+        'organen ingekomen stukken".',
+        examples=["https://identifier.overheid.nl/tooi/def/thes/kern/c_db4862c3"],
+    )
+    #: True while the category is dtz-letters' proposal, not the municipality's own choice.
+    te_bevestigen: bool = Field(
+        False,
+        description="true zolang de gemeente deze categorie nog niet heeft bevestigd: "
+        "`dtz-letters check` en `dtz-letters publish` melden het dan.",
+        examples=[True],
+    )
+
+
+class Publicatie(_Model):
+    """How the municipality publishes its letters under the Woo (``dtz-letters publish``)."""
+
+    basis_url: (
+        Annotated[
+            str,
+            Field(
+                pattern=BASIS_URL_PATTERN,
+                max_length=1500,
+                json_schema_extra=_extra(
+                    "een webadres met https://, zonder ? of #, met %-codes voor bijzondere tekens"
+                ),
+            ),
+        ]
+        | Onbekend
+    ) = Field(
+        description="Het webadres waaronder de gemeente de map output/woo/<gemeente>/ "
+        "publiceert: de sitemap staat dan op <basis_url>/sitemap.xml en elke brief op "
+        "<basis_url>/<identificatie>/<identificatie>.pdf." + _UNKNOWN,
+        examples=[
+            "https://www.example.nl/woo",
+            {"onbekend": "het webadres van de Woo-publicaties is nog niet bekend"},
+        ],
+    )
+    informatiecategorie: WooCategorie | Onbekend = Field(
+        description="De Woo-informatiecategorie van de raadsinformatiebrieven van de gemeente "
+        "(de DiWoo-metadata): de URI, en of de gemeente haar nog moet bevestigen." + _UNKNOWN,
+        examples=[
+            {
+                "uri": "https://identifier.overheid.nl/tooi/def/thes/kern/c_db4862c3",
+                "te_bevestigen": True,
+            }
+        ],
+    )
+
+
 class Profile(_Model):
     """A municipality's house-style profile (``templates/<slug>/profile.yaml``)."""
 
@@ -430,6 +502,20 @@ class Profile(_Model):
         "Hoogachtend,",
         description="De standaardafsluiting van de brieven van deze gemeente.",
         examples=["Hoogachtend,", "Met vriendelijke groet,"],
+    )
+    publicatie: Publicatie | None = Field(
+        None,
+        description="Hoe de gemeente haar definitieve brieven publiceert onder de Woo (nodig "
+        "voor `dtz-letters publish`): het webadres en de Woo-informatiecategorie.",
+        examples=[
+            {
+                "basis_url": "https://www.example.nl/woo",
+                "informatiecategorie": {
+                    "uri": "https://identifier.overheid.nl/tooi/def/thes/kern/c_db4862c3",
+                    "te_bevestigen": True,
+                },
+            }
+        ],
     )
     archief: Archief | None = Field(
         None,
