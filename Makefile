@@ -48,8 +48,9 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check dtz_letters tests scripts
 	$(BIN)/mypy dtz_letters
 
+# The outputs, the overview and the output cache (.dtz-cache/); the next render renders all.
 clean:
-	rm -rf output/*/ output/index.html build *.egg-info
+	rm -rf output/*/ output/index.html output/.index.json .dtz-cache build *.egg-info
 
 # Throughput against LibreOffice, cold start, memory and size: `make bench N=100`.
 N ?= 100

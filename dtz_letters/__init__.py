@@ -45,6 +45,7 @@ from ._reports import (
     RegisterRow,
     VerifyReport,
 )
+from ._version import __version__
 from .errors import (
     ArchiveError,
     AssetError,
@@ -62,7 +63,6 @@ from .errors import (
 if TYPE_CHECKING:
     from ._preview.server import PreviewServer
 
-__version__ = "0.1.0"
 
 #: Make a new output format available: ``register_renderer(Renderer("txt", "txt",
 #: "text/plain", "my_package.txt_renderer"))``, where that module defines
@@ -121,11 +121,17 @@ def render_batch(
     jobs: int | None = None,
     on_progress: Callable[[Outcome, int, int], None] | None = None,
     overview: bool = True,
+    force: bool = False,
 ) -> BatchReport:
     """Render letters for every municipality they name (or only ``gemeenten``) in every
     format (default: the default formats, DOCX and PDF) and write the files into
     ``out/<slug>/<letter>.<suffix>`` (default ``output/`` in the workspace), in ``jobs``
-    worker processes. With ``overview``, ``out/index.html`` is brought up to date."""
+    worker processes. With ``overview``, ``out/index.html`` is brought up to date.
+
+    An output whose inputs have not changed since it was last rendered is taken from the
+    workspace's output cache (``.dtz-cache/``) instead of being rendered again, and a file
+    that already holds it is not written; ``force`` renders everything anyway. Each
+    outcome's ``state`` says which ("rendered", "from the cache", "unchanged")."""
     from ._batch import render_batch as run_batch
 
     return run_batch(
@@ -137,6 +143,7 @@ def render_batch(
         jobs=jobs,
         on_progress=on_progress,
         overview=overview,
+        force=force,
     )
 
 

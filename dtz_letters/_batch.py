@@ -4,6 +4,12 @@ One failing letter or municipality never stops the others; each failure becomes 
 is spread over worker processes; each worker keeps its renderers (fonts, stylesheets, templates)
 warm for all the copies it gets.
 
+Nothing is rendered twice: every copy is composed first and each of its outputs looked up in
+the output cache (:mod:`._cache`). An output whose inputs have not changed is taken from the
+cache, and left alone when the file already holds it; only the others are rendered (``force``
+renders them all). When nothing needs rendering, no renderer is even imported. A file is
+written only when its bytes change.
+
 Output files are named after the letter file: ``<out>/<slug>/<letter>.<suffix>``. Two letters
 of one batch whose files would have the same names (``x/brief.yaml`` and ``y/brief.yaml``, or
 names that differ only in case) are refused up front, both named, rather than one overwriting
@@ -13,13 +19,15 @@ the other. The files of one copy replace their previous versions together or not
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import _overview
+from ._cache import Entry, OutputCache, output_unchanged
 from ._compose.brief import Brief
 from ._files import replace_together
 from ._input.workspace import Workspace
@@ -29,17 +37,46 @@ from ._reports import BatchReport, Outcome
 from .errors import DtzLettersError, display_path
 
 
+@dataclass
+class Plan:
+    """One copy of the batch, composed, and what each of its formats needs."""
+
+    copy: Copy
+    brief: Brief
+    targets: dict[str, Path]  # format -> output file
+    keys: dict[str, str | None]  # format -> cache key (None: not cached)
+    todo: list[str]  # formats to render
+    #: Formats taken from the cache: their entry, and their bytes when the file differs.
+    cached: dict[str, Entry] = field(default_factory=dict)
+    restore: dict[str, bytes] = field(default_factory=dict)
+    thumbnail: Path | None = None  # where the overview's picture of page 1 goes, if wanted
+
+
 @dataclass(frozen=True)
 class Job:
-    copy: int  # the position of the copy in the batch (workers inherit the list)
+    plan: int  # the position of the plan in the batch (workers inherit the list)
     formats: tuple[str, ...]
-    out: Path
-    thumbnail: bool = False  # also write the overview's thumbnail of the PDF's first page
+    #: All of the copy's formats: the worker writes its files. Otherwise it renders a part
+    #: and the batch writes the files when every part has come back.
+    whole: bool = True
 
 
-#: The copies of the running batch. Worker processes are forked after it is prepared and
-#: inherit it: no job parses its letter or profile again.
-_COPIES: list[Copy] = []
+@dataclass(frozen=True)
+class Part:
+    """One format of a copy, rendered by a worker for the batch to write."""
+
+    plan: int
+    fmt: str
+    data: bytes
+    warnings: tuple[str, ...]
+    thumbnail: bytes | None = None
+
+
+#: The plans of the running batch. Worker processes are forked after they are made and
+#: inherit them: no job reads or composes its letter again.
+_PLANS: list[Plan] = []
+#: The cache of the running batch (in the workers too).
+_CACHE: list[OutputCache] = []
 
 
 def output_path(out: Path, copy: Copy, fmt: Renderer) -> Path:
@@ -47,20 +84,142 @@ def output_path(out: Path, copy: Copy, fmt: Renderer) -> Path:
     return out / copy.slug / f"{copy.letter.name}.{fmt.suffix}"
 
 
-def run_job(job: Job) -> Outcome:
-    """Render one copy in every format and write its files; never raises for input."""
-    copy = _COPIES[job.copy]
-    thumbnail = None
+def render_batch(
+    paths: Sequence[Path],
+    *,
+    workspace: Workspace | None = None,
+    gemeenten: Sequence[str] = (),
+    formats: Sequence[str] | None = None,
+    out: Path | None = None,
+    jobs: int | None = None,
+    on_progress: Callable[[Outcome, int, int], None] | None = None,
+    overview: bool = True,
+    force: bool = False,
+) -> BatchReport:
+    """Render every letter for every municipality it names; collect outcomes, never stop.
+
+    Outputs found in the cache are not rendered again (``force``: they are). With
+    ``overview``, ``index.html`` in the output folder is brought up to date afterwards.
+    """
+    names = tuple(dict.fromkeys(formats)) if formats else default_formats()
+    for name in names:
+        renderer(name)  # an unknown format is an error for the whole call
+    prepared = prepare(_distinct(paths), workspace, gemeenten=gemeenten)
+    out_dir = out or prepared.workspace.output
+    report = BatchReport(
+        [Outcome(f.letter, f.slug, error=f.message) for f in prepared.failures],
+        warnings=list(prepared.warnings),
+    )
+    copies, refused = _without_collisions(prepared.copies, out_dir, names)
+    report.outcomes += refused
+    cache = OutputCache.of(prepared.workspace)
+    total = len(copies)
+    done: dict[int, Outcome] = {}
+    plans: list[Plan] = []
+    order: list[int] = []  # the position in ``copies`` of each plan
+
+    def finished(index: int, outcome: Outcome) -> None:
+        done[index] = outcome
+        if on_progress:
+            on_progress(outcome, len(done), total)
+
+    for index, copy in enumerate(copies):
+        planned = _plan(copy, names, out_dir, cache, force, thumbnail=overview)
+        if isinstance(planned, Outcome):
+            finished(index, planned)
+        else:
+            plans.append(planned)
+            order.append(index)
+    _PLANS[:] = plans
+    _CACHE[:] = [cache]
+    try:
+        for i, plan in enumerate(plans):
+            if not plan.todo:  # everything from the cache: no renderer needed
+                finished(order[i], _complete(plan, {}, None))
+        _run(
+            [i for i, plan in enumerate(plans) if plan.todo],
+            jobs,
+            lambda i, outcome: finished(order[i], outcome),
+        )
+    finally:
+        _PLANS.clear()
+        _CACHE.clear()
+    report.outcomes += [done[i] for i in sorted(done)]
+    if any(o.fresh for o in report.outcomes):
+        cache.prune()
+    for outcome in report.outcomes:
+        report.warnings.extend(outcome.warnings)
+    if overview and (report.rendered or _overview.exists(out_dir)):
+        try:
+            report.index = _overview.update_overview(out_dir, report.outcomes)
+        except OSError as exc:
+            report.problems.append(
+                f"{display_path(_overview.index_path(out_dir))}: the overview was not updated: "
+                f"{exc.strerror or exc}"
+            )
+    return report
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def _plan(
+    copy: Copy, names: Sequence[str], out: Path, cache: OutputCache, force: bool, thumbnail: bool
+) -> Plan | Outcome:
+    """Compose ``copy`` and find which of its formats must be rendered; an outcome instead
+    when it cannot be composed."""
     try:
         brief = compose(copy)
-        formats = [renderer(name) for name in job.formats]
-        rendered = {fmt.name: fmt.render(brief, copy.style) for fmt in formats}
-        targets = {fmt.name: output_path(job.out, copy, fmt) for fmt in formats}
-        warnings = tuple(
-            f"{copy.shown} [{copy.slug}]: {warning}"
-            for fmt in formats
-            for warning in fmt.warnings(brief, copy.style)
-        )
+    except DtzLettersError as exc:
+        return Outcome(copy.shown, copy.slug, error=failure_line(exc, copy))
+    except Exception as exc:  # a bug must not stop the batch
+        return bug_outcome(copy, exc)
+    fmts = [renderer(name) for name in names]
+    plan = Plan(
+        copy,
+        brief,
+        targets={fmt.name: output_path(out, copy, fmt) for fmt in fmts},
+        keys={},
+        todo=[],
+        thumbnail=(
+            _overview.thumbnail_path(out, copy.slug, copy.letter.name)
+            if thumbnail and "pdf" in names
+            else None
+        ),
+    )
+    for fmt in fmts:
+        try:
+            key = cache.key(brief, copy.style, fmt)
+        except OSError:  # a house-style file that cannot be read: the render will say which
+            key = None
+        plan.keys[fmt.name] = key
+        entry = cache.get(key) if key and not force else None
+        if entry is None:
+            plan.todo.append(fmt.name)
+            continue
+        if not output_unchanged(plan.targets[fmt.name], entry):
+            data = cache.read(entry)
+            if data is None:  # damaged: render it again
+                plan.todo.append(fmt.name)
+                continue
+            plan.restore[fmt.name] = data
+        plan.cached[fmt.name] = entry
+    return plan
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def run_job(job: Job) -> Outcome | Part:
+    """Render the formats of one job (for its copy) and, for a whole copy, write its files;
+    never raises for input."""
+    plan = _PLANS[job.plan]
+    copy = plan.copy
+    try:
+        rendered = {name: _render(plan, name) for name in job.formats}
+        thumb = None
+        if plan.thumbnail is not None and "pdf" in rendered:
+            thumb = _thumbnail(rendered["pdf"][0])
     except DtzLettersError as exc:
         return Outcome(copy.shown, copy.slug, error=failure_line(exc, copy))
     except OSError as exc:  # the machine (a full disk for temporary files), not the letter
@@ -72,30 +231,129 @@ def run_job(job: Job) -> Outcome:
         )
     except Exception as exc:  # a bug must not stop the batch
         return bug_outcome(copy, exc)
+    if not job.whole:
+        (name,) = job.formats
+        data, warnings = rendered[name]
+        return Part(job.plan, name, data, warnings, thumb)
+    return _complete(plan, rendered, thumb)
+
+
+def _render(plan: Plan, name: str) -> tuple[bytes, tuple[str, ...]]:
+    """``name``'s output of the plan's copy, fresh, and its warnings; kept in the cache."""
+    fmt = renderer(name)
+    copy = plan.copy
+    data = fmt.render(plan.brief, copy.style)
+    warnings = tuple(fmt.warnings(plan.brief, copy.style))
+    key = plan.keys.get(name)
+    if key and _CACHE:
+        _CACHE[0].put(key, data, warnings)
+    return data, warnings
+
+
+def _thumbnail(pdf: bytes) -> bytes | None:
+    """The overview's picture of page 1 of ``pdf``; None when it cannot be made (the
+    overview then tries again, and reports)."""
+    try:
+        return _overview.thumbnail(pdf)
+    except Exception:
+        return None
+
+
+def _complete(
+    plan: Plan, rendered: dict[str, tuple[bytes, tuple[str, ...]]], thumb: bytes | None
+) -> Outcome:
+    """Write the files of a copy whose every format is at hand (rendered now, or from the
+    cache) where their bytes changed, all together; then its thumbnail. Its outcome."""
+    copy = plan.copy
+    brief = plan.brief
+    names = list(plan.targets)
+    changed: dict[Path, bytes] = {}
+    warnings: list[str] = []
+    for name in names:
+        target = plan.targets[name]
+        if name in rendered:
+            data, found = rendered[name]
+            if not _holds(target, data):
+                changed[target] = data
+        else:
+            found = plan.cached[name].warnings
+            if name in plan.restore:
+                changed[target] = plan.restore[name]
+        warnings += [f"{copy.shown} [{copy.slug}]: {w}" for w in found]
     # Only when every format rendered are files written, and then all together.
     try:
-        replace_together({targets[name]: data for name, data in rendered.items()})
+        replace_together(changed)
     except OSError as exc:
         return Outcome(
             copy.shown,
             copy.slug,
             error=f"{copy.shown} [{copy.slug}]: could not write "
-            f"{display_path(Path(exc.filename or targets[job.formats[0]]))}: {exc.strerror}; "
+            f"{display_path(Path(exc.filename or plan.targets[names[0]]))}: {exc.strerror}; "
             "the files of the previous render are left as they were",
         )
-    if job.thumbnail and "pdf" in rendered:
-        thumbnail = _write_thumbnail(job, copy, rendered["pdf"])
+    thumbnail = _write_thumbnail(plan, rendered, thumb)
     return Outcome(
         copy.shown,
         copy.slug,
         status="concept" if brief.concept else "definitief",
-        files=tuple(targets[name] for name in job.formats),
+        files=tuple(plan.targets[name] for name in names),
         missing=brief.missing,
-        warnings=warnings,
+        warnings=tuple(warnings),
         thumbnail=thumbnail,
         gemeente=brief.officiele_naam,
         reason=concept_reason(brief),
+        fresh=tuple(name for name in names if name in rendered),
+        written=tuple(changed),
     )
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` already holds ``data``."""
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _write_thumbnail(
+    plan: Plan, rendered: dict[str, tuple[bytes, tuple[str, ...]]], thumb: bytes | None
+) -> Path | None:
+    """The overview's thumbnail of the copy's PDF: left alone when current, else taken
+    from the cache or made; None if that failed (the overview then tries again)."""
+    target = plan.thumbnail
+    if target is None:
+        return None
+    cache = _CACHE[0] if _CACHE else None
+    pdf_sha = plan.cached["pdf"].sha256 if "pdf" in plan.cached else None
+    if "pdf" in rendered:
+        pdf_sha = hashlib.sha256(rendered["pdf"][0]).hexdigest()
+    key = cache.derived_key("thumbnail", _overview.THUMBNAIL_FORM, pdf_sha) if cache else None
+    try:
+        if thumb is None and cache is not None and key is not None:
+            entry = cache.get(key)
+            if entry is not None:
+                if output_unchanged(target, entry):
+                    return target
+                thumb = cache.read(entry)
+        if thumb is None:
+            pdf = rendered["pdf"][0] if "pdf" in rendered else _pdf_bytes(plan)
+            thumb = _overview.thumbnail(pdf)
+        if cache is not None and key is not None:
+            cache.put(key, thumb)
+        if not _holds(target, thumb):
+            _overview.write_thumbnail(target, thumb)
+    except Exception:
+        return None
+    return target
+
+
+def _pdf_bytes(plan: Plan) -> bytes:
+    """The copy's PDF as the batch leaves it: restored from the cache, or its file."""
+    if "pdf" in plan.restore:
+        return plan.restore["pdf"]
+    return plan.targets["pdf"].read_bytes()
 
 
 def concept_reason(brief: Brief) -> str | None:
@@ -120,62 +378,6 @@ def bug_outcome(copy: Copy, exc: BaseException) -> Outcome:
         error=f"{copy.shown} [{copy.slug}]: internal error, a bug in dtz-letters: {what}",
         trace="".join(traceback.format_exception(exc)),
     )
-
-
-def _write_thumbnail(job: Job, copy: Copy, pdf: bytes) -> Path | None:
-    """The overview's thumbnail, made here in the worker while the PDF is at hand; None if
-    that failed (the overview then tries again, and reports)."""
-    target = _overview.thumbnail_path(job.out, copy.slug, copy.letter.name)
-    try:
-        _overview.write_thumbnail(target, pdf)
-    except Exception:
-        return None
-    return target
-
-
-def render_batch(
-    paths: Sequence[Path],
-    *,
-    workspace: Workspace | None = None,
-    gemeenten: Sequence[str] = (),
-    formats: Sequence[str] | None = None,
-    out: Path | None = None,
-    jobs: int | None = None,
-    on_progress: Callable[[Outcome, int, int], None] | None = None,
-    overview: bool = True,
-) -> BatchReport:
-    """Render every letter for every municipality it names; collect outcomes, never stop.
-
-    With ``overview``, ``index.html`` in the output folder is brought up to date afterwards.
-    """
-    names = tuple(dict.fromkeys(formats)) if formats else default_formats()
-    for name in names:
-        renderer(name)  # an unknown format is an error for the whole call
-    prepared = prepare(_distinct(paths), workspace, gemeenten=gemeenten)
-    out_dir = out or prepared.workspace.output
-    report = BatchReport(
-        [Outcome(f.letter, f.slug, error=f.message) for f in prepared.failures],
-        warnings=list(prepared.warnings),
-    )
-    copies, refused = _without_collisions(prepared.copies, out_dir, names)
-    report.outcomes += refused
-    todo = [Job(i, names, out_dir, overview) for i in range(len(copies))]
-    _COPIES[:] = copies
-    try:
-        _run(todo, report, jobs, on_progress)
-    finally:
-        _COPIES.clear()
-    for outcome in report.outcomes:
-        report.warnings.extend(outcome.warnings)
-    if overview and (report.rendered or _overview.exists(out_dir)):
-        try:
-            report.index = _overview.update_overview(out_dir, report.outcomes)
-        except OSError as exc:
-            report.problems.append(
-                f"{display_path(_overview.index_path(out_dir))}: the overview was not updated: "
-                f"{exc.strerror or exc}"
-            )
-    return report
 
 
 def _distinct(paths: Sequence[Path]) -> list[Path]:
@@ -238,26 +440,35 @@ def _warm_up(formats: Sequence[str], thumbnails: bool) -> None:
         _overview.warm_up()
 
 
-def _run(
-    todo: list[Job],
-    report: BatchReport,
-    jobs: int | None,
-    on_progress: Callable[[Outcome, int, int], None] | None,
-) -> None:
-    workers = max(1, min(jobs or _usable_cpus(), len(todo)))
-    total = len(todo)
-    if workers == 1:
-        for n, job in enumerate(todo, 1):
-            outcome = run_job(job)
-            report.outcomes.append(outcome)
-            if on_progress:
-                on_progress(outcome, n, total)
+def _run(todo: list[int], jobs: int | None, finished: Callable[[int, Outcome], None]) -> None:
+    """Render the plans at ``todo``, calling ``finished`` with each one's outcome."""
+    if not todo:
         return
+    cpus = jobs or _usable_cpus()
+    if min(cpus, len(todo)) == 1:
+        for i in todo:
+            result = run_job(Job(i, tuple(_PLANS[i].todo)))
+            assert isinstance(result, Outcome)
+            finished(i, result)
+        return
+    work = [Job(i, tuple(_PLANS[i].todo)) for i in todo]
+    # Fewer copies than workers: each format of a copy is a job of its own, and the workers
+    # import their renderers side by side (a single letter comes out in the time of its PDF).
+    split = len(work) < cpus and sum(len(job.formats) for job in work) > len(work)
+    if split:
+        work = [Job(job.plan, (name,), whole=False) for job in work for name in job.formats]
+    else:
+        _warm_up(
+            sorted({name for job in work for name in job.formats}),
+            any(_PLANS[job.plan].thumbnail for job in work),
+        )
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    _warm_up(todo[0].formats, todo[0].thumbnail)
+    workers = min(cpus, len(work))
     ctx = multiprocessing.get_context("fork")
+    parts: dict[int, list[Part]] = {}
+    failed: set[int] = set()  # copies a part of which failed: their other parts are dropped
     # What the parent holds now (the imported renderers, the validated letters) is never
     # garbage in a worker: frozen, a worker's collector does not scan it, so does not touch
     # (and copy) the pages it shares with the parent.
@@ -266,9 +477,27 @@ def _run(
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             # One job at a time: a job is 0.1 s of work and a few hundred bytes to send, and
             # larger chunks leave one worker idle at the end while the other finishes a chunk.
-            for n, outcome in enumerate(pool.map(run_job, todo), 1):
-                report.outcomes.append(outcome)
-                if on_progress:
-                    on_progress(outcome, n, total)
+            for job, result in zip(work, pool.map(run_job, work), strict=True):
+                if job.plan in failed:
+                    continue
+                if isinstance(result, Outcome):
+                    if not job.whole:
+                        failed.add(job.plan)
+                        parts.pop(job.plan, None)
+                    finished(job.plan, result)
+                    continue
+                arrived = parts.setdefault(job.plan, [])
+                arrived.append(result)
+                if len(arrived) == len(_PLANS[job.plan].todo):
+                    del parts[job.plan]
+                    finished(job.plan, _assemble(job.plan, arrived))
     finally:
         gc.unfreeze()
+
+
+def _assemble(index: int, arrived: list[Part]) -> Outcome:
+    """Write a copy whose formats were rendered by several workers."""
+    plan = _PLANS[index]
+    rendered = {part.fmt: (part.data, part.warnings) for part in arrived}
+    thumb = next((part.thumbnail for part in arrived if part.thumbnail is not None), None)
+    return _complete(plan, rendered, thumb)

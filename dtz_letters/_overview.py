@@ -68,7 +68,7 @@ def update_overview(out: Path, outcomes: Iterable[Outcome]) -> Path:
             if thumb is None:
                 thumb = thumbnail_path(out, outcome.slug, stem)
                 try:
-                    write_thumbnail(thumb, files["pdf"].read_bytes())
+                    write_thumbnail(thumb, thumbnail(files["pdf"].read_bytes()))
                 except Exception:  # a card without a picture is still a card
                     thumb = None
             if thumb is not None:
@@ -81,9 +81,9 @@ def update_overview(out: Path, outcomes: Iterable[Outcome]) -> Path:
     }
     failures = [_failure(o) for o in outcomes if not o.ok]
     _forget_withdrawn(entries, out)
-    write_atomic(manifest_path, json.dumps(entries, indent=1, sort_keys=True).encode())
+    _write_changed(manifest_path, json.dumps(entries, indent=1, sort_keys=True).encode())
     index = index_path(out)
-    write_atomic(index, _html(entries, failures).encode("utf-8"))
+    _write_changed(index, _html(entries, failures).encode("utf-8"))
     return index
 
 
@@ -130,16 +130,27 @@ def mark_published(out: Path, outcomes: Iterable[PublishOutcome]) -> Path:
             entry["pdf"] = _rel(pdf, out)
             thumb = thumbnail_path(out, outcome.slug, str(outcome.name))
             try:
-                write_thumbnail(thumb, pdf.read_bytes())
+                write_thumbnail(thumb, thumbnail(pdf.read_bytes()))
                 entry["thumb"] = _rel(thumb, out)
             except Exception:  # a card without a picture is still a card
                 pass
         entry["woo"] = _rel(outcome.files[-1], out)
     _forget_withdrawn(entries, out)
-    write_atomic(manifest_path, json.dumps(entries, indent=1, sort_keys=True).encode())
+    _write_changed(manifest_path, json.dumps(entries, indent=1, sort_keys=True).encode())
     index = index_path(out)
-    write_atomic(index, _html(entries, []).encode("utf-8"))
+    _write_changed(index, _html(entries, []).encode("utf-8"))
     return index
+
+
+def _write_changed(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` unless the file holds it already (a run that changed
+    nothing leaves the overview's files, and their dates, alone)."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(path, data)
 
 
 def _forget_withdrawn(entries: dict[str, dict[str, str]], out: Path) -> None:
@@ -167,12 +178,17 @@ def warm_up() -> None:
     import pypdfium2  # noqa: F401
 
 
-def write_thumbnail(target: Path, pdf: bytes) -> None:
-    """Write a PNG of the first page of ``pdf``."""
-    write_atomic(target, _thumbnail(pdf))
+#: What a thumbnail is made of and how: changes when :func:`thumbnail` changes its output.
+THUMBNAIL_FORM = f"png, scale {_THUMB_SCALE}"
 
 
-def _thumbnail(pdf: bytes) -> bytes:
+def write_thumbnail(target: Path, png: bytes) -> None:
+    """Write the thumbnail ``png`` (see :func:`thumbnail`) to ``target``."""
+    write_atomic(target, png)
+
+
+def thumbnail(pdf: bytes) -> bytes:
+    """A PNG of the first page of ``pdf``, as the overview shows it."""
     import io
 
     import pypdfium2 as pdfium

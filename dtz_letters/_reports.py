@@ -31,10 +31,23 @@ class Outcome:
     reason: str | None = None
     #: The traceback of an error that is a bug in dtz-letters (not in the input), for a log.
     trace: str | None = None
+    #: The formats rendered in this run; the others were taken from the output cache.
+    fresh: tuple[str, ...] = ()
+    #: The files this run wrote (a file that already held the right bytes is left alone).
+    written: tuple[Path, ...] = ()
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def state(self) -> str:
+        """What the run did for a copy it rendered: "rendered" (at least one format was
+        rendered), "from the cache" (nothing rendered, a file written from the cache) or
+        "unchanged" (nothing rendered, nothing written)."""
+        if self.fresh:
+            return "rendered"
+        return "from the cache" if self.written else "unchanged"
 
 
 @dataclass
@@ -54,7 +67,15 @@ class BatchReport:
 
     @property
     def rendered(self) -> list[Outcome]:
+        """The copies that came out (rendered now or taken from the cache)."""
         return [o for o in self.outcomes if o.ok]
+
+    def counts(self) -> dict[str, int]:
+        """How many copies were rendered, taken from the cache, and left unchanged."""
+        counts = dict.fromkeys(("rendered", "from the cache", "unchanged"), 0)
+        for outcome in self.rendered:
+            counts[outcome.state] += 1
+        return counts
 
 
 @dataclass

@@ -107,6 +107,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="worker processes (default: the number of CPUs)",
     )
+    render.add_argument(
+        "--force",
+        action="store_true",
+        help="render every output, also those the output cache holds unchanged",
+    )
 
     # "archive list" and "archive LETTER..." share a name: main() turns a first argument
     # "list" into the hidden command "archive-list" (a letter called list: write ./list).
@@ -366,6 +371,7 @@ def _render(args: argparse.Namespace) -> int:
             out=args.out,
             jobs=args.jobs,
             on_progress=progress.advance if progress else None,
+            force=args.force,
         )
     finally:
         if progress:
@@ -411,23 +417,31 @@ class _Progress:
 
 
 def _summary(report: BatchReport) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
+    """The copies rendered or written from the cache, in a table; then how many of each,
+    the unchanged ones counted only (a second run of a large batch prints one line)."""
     if not report.rendered:
         return
-    table = Table(title="dtz-letters render", show_lines=False)
-    for column in ("letter", "gemeente", "status", "files written"):
-        table.add_column(column, overflow="fold")
-    for o in report.rendered:
-        files = "\n".join(display_path(f) for f in o.files)
-        status = f"{o.status}: {o.reason}" if o.reason else o.status or ""
-        table.add_row(o.letter, o.slug or "", status, files)
-    if report.index is not None:
-        table.caption = f"overview: {display_path(report.index)}"
-    # Not on a terminal (a log, CI), nothing is cut to 80 columns.
-    console = Console() if sys.stdout.isatty() else Console(width=200)
-    console.print(table)
+    shown = [o for o in report.rendered if o.state != "unchanged"]
+    counts = report.counts()
+    tally = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
+    overview = f"; overview: {display_path(report.index)}" if report.index is not None else ""
+    if shown:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="dtz-letters render", show_lines=False)
+        for column in ("letter", "gemeente", "status", "files written"):
+            table.add_column(column, overflow="fold")
+        for o in shown:
+            files = "\n".join(display_path(f) for f in o.written) or "(none changed)"
+            status = f"{o.status}: {o.reason}" if o.reason else o.status or ""
+            if o.state == "from the cache":
+                status += " (from the cache)"
+            table.add_row(o.letter, o.slug or "", status, files)
+        # Not on a terminal (a log, CI), nothing is cut to 80 columns.
+        console = Console() if sys.stdout.isatty() else Console(width=200)
+        console.print(table)
+    print(f"{tally}{overview}")
 
 
 def _archive(args: argparse.Namespace) -> int:

@@ -20,12 +20,18 @@ PACKAGE = REPO / "dtz_letters"
 
 #: The pipeline from bottom to top: a module may import its own layer and the ones below.
 LAYERS: list[tuple[str, ...]] = [
-    ("dtz_letters.errors", "dtz_letters._files", "dtz_letters._templating", "dtz_letters._reports"),
+    (
+        "dtz_letters.errors",
+        "dtz_letters._files",
+        "dtz_letters._templating",
+        "dtz_letters._reports",
+        "dtz_letters._version",
+    ),
     ("dtz_letters._input",),
     ("dtz_letters._compose",),
     ("dtz_letters._pdfpost",),
     ("dtz_letters._render",),
-    ("dtz_letters._pipeline", "dtz_letters._overview"),
+    ("dtz_letters._pipeline", "dtz_letters._overview", "dtz_letters._cache"),
     (
         "dtz_letters._batch",
         "dtz_letters._check",

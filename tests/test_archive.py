@@ -682,7 +682,7 @@ def test_verify_sees_a_pdf_that_siegfried_does_not_identify_as_recorded(
     # uncompressed): it claims PDF/A-2a in a compressed XMP stream, and siegfried sees PDF 1.7.
     from dtz_letters._render import pdf
 
-    monkeypatch.setattr(pdf, "make_accessible", lambda data: (data, []))
+    monkeypatch.setattr(pdf, "make_accessible", lambda data, **_: (data, []))
     brief, style = brief_of(ws / "letters" / "rib-archief.yaml", "coevorden", ws)
     (archive_copy / FOLDER / f"{IDENT}.pdf").write_bytes(
         pdf.render_pdf(brief, style, variant="pdf/a-2a")

@@ -3,11 +3,16 @@ walk the structure tree, find fonts that are not embedded."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pikepdf
+
+#: WeasyPrint's names for images: "i", the MD5 of the image's URL, and a short suffix.
+_IMAGE_NAME = re.compile(r"/i[0-9a-f]{32}[0-9A-Za-z]*")
 
 
 def problems_of_file(
@@ -97,3 +102,73 @@ def unembedded_fonts(doc: pikepdf.Pdf) -> list[str]:
         ):
             missing.add(str(obj.get("/BaseFont", "(unnamed)")).lstrip("/"))
     return sorted(missing)
+
+
+def stable_image_names(doc: pikepdf.Pdf) -> None:
+    """Rename WeasyPrint's image XObjects after their data instead of their file path.
+
+    WeasyPrint names an image after the MD5 of its URL, an absolute file path: the same
+    letter rendered in two workspace folders would differ in those names. Named by their
+    data, they do not (and renaming twice changes nothing)."""
+    renames: dict[str, str] = {}
+    holders: list[pikepdf.Object] = []  # content streams that draw with these names
+    for page in doc.pages:
+        holders.append(page.obj)
+        for xobjects in _xobject_dicts(page.obj.get("/Resources")):
+            for name in list(xobjects.keys()):
+                obj = xobjects[name]
+                if not _IMAGE_NAME.fullmatch(name):
+                    if obj.get("/Subtype") == "/Form":
+                        holders.append(obj)
+                    continue
+                if obj.get("/Subtype") != "/Image":
+                    continue
+                digest = hashlib.sha256(obj.read_raw_bytes()).hexdigest()[:32]
+                new = f"/i{digest}{name[34:]}"
+                renames[name] = new
+                del xobjects[name]
+                xobjects[new] = obj
+    if not renames:
+        return
+    for holder in holders:
+        streams = [holder] if isinstance(holder, pikepdf.Stream) else _contents(holder)
+        for stream in streams:
+            data = stream.read_bytes()
+            # Whole name tokens only: one name may be the start of another.
+            changed = re.sub(
+                _IMAGE_NAME.pattern.encode(),
+                lambda m: renames.get(m.group().decode(), m.group().decode()).encode(),
+                data,
+            )
+            if changed != data:
+                stream.write(changed)
+
+
+def _xobject_dicts(resources: object) -> list[pikepdf.Dictionary]:
+    """The /XObject dictionaries of ``resources`` and of the forms they hold."""
+    found: list[pikepdf.Dictionary] = []
+    todo = [resources]
+    seen: set[tuple[int, int]] = set()
+    while todo:
+        res = todo.pop()
+        if not isinstance(res, pikepdf.Dictionary):
+            continue
+        xobjects = res.get("/XObject")
+        if not isinstance(xobjects, pikepdf.Dictionary):
+            continue
+        found.append(xobjects)
+        for name in list(xobjects.keys()):
+            obj = xobjects[name]
+            if obj.get("/Subtype") == "/Form" and obj.objgen not in seen:
+                seen.add(obj.objgen)
+                todo.append(obj.get("/Resources"))
+    return found
+
+
+def _contents(page: pikepdf.Object) -> list[pikepdf.Stream]:
+    contents = page.get("/Contents")
+    if isinstance(contents, pikepdf.Stream):
+        return [contents]
+    if isinstance(contents, pikepdf.Array):
+        return [c for c in contents if isinstance(c, pikepdf.Stream)]
+    return []

@@ -18,7 +18,6 @@ CSS: a municipality's own stylesheet could set the rendering back, and the publi
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from pathlib import Path
@@ -27,7 +26,7 @@ import pikepdf
 from lxml import etree
 
 from ..errors import ArchiveError
-from .pdf import problems_of_file, save_deterministic, unembedded_fonts
+from .pdf import problems_of_file, save_deterministic, stable_image_names, unembedded_fonts
 from .tagging import xmp_packet_for_pdfbox
 
 #: The PRONOM identifier of PDF/A-2a, the format the archive stores letters in.
@@ -35,8 +34,6 @@ PUID_PDFA_2A = "fmt/476"
 
 _PART = re.compile(rb"pdfaid:part(?:=\"|>)\s*2\s*(?:\"|<)")
 _CONFORMANCE = re.compile(rb"pdfaid:conformance(?:=\"|>)\s*A\s*(?:\"|<)")
-#: WeasyPrint's names for images: "i", the MD5 of the image's URL, and a short suffix.
-_IMAGE_NAME = re.compile(r"/i[0-9a-f]{32}[0-9A-Za-z]*")
 
 
 def finalize_pdfa(pdf: bytes) -> bytes:
@@ -59,10 +56,11 @@ def finalize_pdfa(pdf: bytes) -> bytes:
         # metadata streams again when it saves.
         metadata.write(xmp_packet_for_pdfbox(xmp))
         _no_interpolation(doc)
-        _stable_image_names(doc)
+        stable_image_names(doc)
         # WeasyPrint's /ID hashes content that named images by path; qpdf computes a new one
         # from the content (deterministic_id), never a random one.
-        del doc.trailer["/ID"]
+        if "/ID" in doc.trailer:
+            del doc.trailer["/ID"]
         # The XMP packet stays as the tagging step wrote it (namespaces per Description, as
         # PDFBox reads them): pikepdf's own rewrite would declare them all on rdf:RDF again.
         result = save_deterministic(doc, fix_metadata_version=False)
@@ -78,72 +76,6 @@ def _no_interpolation(doc: pikepdf.Pdf) -> None:
         is_image = isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"
         if is_image and "/Interpolate" in obj:
             del obj["/Interpolate"]
-
-
-def _stable_image_names(doc: pikepdf.Pdf) -> None:
-    """Rename WeasyPrint's image XObjects after their data instead of their file path."""
-    renames: dict[str, str] = {}
-    holders: list[pikepdf.Object] = []  # content streams that draw with these names
-    for page in doc.pages:
-        holders.append(page.obj)
-        for xobjects in _xobject_dicts(page.obj.get("/Resources")):
-            for name in list(xobjects.keys()):
-                obj = xobjects[name]
-                if not _IMAGE_NAME.fullmatch(name):
-                    if obj.get("/Subtype") == "/Form":
-                        holders.append(obj)
-                    continue
-                if obj.get("/Subtype") != "/Image":
-                    continue
-                digest = hashlib.sha256(obj.read_raw_bytes()).hexdigest()[:32]
-                new = f"/i{digest}{name[34:]}"
-                renames[name] = new
-                del xobjects[name]
-                xobjects[new] = obj
-    if not renames:
-        return
-    for holder in holders:
-        streams = [holder] if isinstance(holder, pikepdf.Stream) else _contents(holder)
-        for stream in streams:
-            data = stream.read_bytes()
-            # Whole name tokens only: one name may be the start of another.
-            changed = re.sub(
-                _IMAGE_NAME.pattern.encode(),
-                lambda m: renames.get(m.group().decode(), m.group().decode()).encode(),
-                data,
-            )
-            if changed != data:
-                stream.write(changed)
-
-
-def _xobject_dicts(resources: object) -> list[pikepdf.Dictionary]:
-    """The /XObject dictionaries of ``resources`` and of the forms they hold."""
-    found: list[pikepdf.Dictionary] = []
-    todo = [resources]
-    seen: set[tuple[int, int]] = set()
-    while todo:
-        res = todo.pop()
-        if not isinstance(res, pikepdf.Dictionary):
-            continue
-        xobjects = res.get("/XObject")
-        if not isinstance(xobjects, pikepdf.Dictionary):
-            continue
-        found.append(xobjects)
-        for name in list(xobjects.keys()):
-            obj = xobjects[name]
-            if obj.get("/Subtype") == "/Form" and obj.objgen not in seen:
-                seen.add(obj.objgen)
-                todo.append(obj.get("/Resources"))
-    return found
-
-
-def _contents(page: pikepdf.Object) -> list[pikepdf.Stream]:
-    contents = page.get("/Contents")
-    if isinstance(contents, pikepdf.Stream):
-        return [contents]
-    if isinstance(contents, pikepdf.Array):
-        return [c for c in contents if isinstance(c, pikepdf.Stream)]
-    return []
 
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

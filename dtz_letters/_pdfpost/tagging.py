@@ -17,7 +17,8 @@ WeasyPrint 70 tags the letter well, but leaves gaps that a screen reader hears:
 - The XMP metadata gets the document title (and, for a plain PDF, is written at all), and the
   PDF/UA-1 identification only when :func:`dtz_letters._pdfpost.a11y.problems_of` finds nothing.
 
-The result is saved deterministically: the same input gives the same bytes.
+The result is saved deterministically: the same input gives the same bytes, wherever the
+workspace lies (images are named by their data, not by their file's path).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import pikepdf
 from lxml import etree
 
 from .a11y import mark_of, problems_of
-from .pdf import elements, kids_of, save_deterministic, walk_structure
+from .pdf import elements, kids_of, save_deterministic, stable_image_names, walk_structure
 
 _PATH_CONSTRUCTION = frozenset(["m", "re", "l", "c", "v", "y", "h"])
 _PATH_PAINTING = frozenset(["S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n"])
@@ -81,10 +82,12 @@ _PDFUA_SCHEMA = f"""\
 </rdf:Description>"""
 
 
-def make_accessible(pdf: bytes) -> tuple[bytes, list[str]]:
+def make_accessible(pdf: bytes, *, stable_names: bool = True) -> tuple[bytes, list[str]]:
     """Mend WeasyPrint's tagging of ``pdf``; return the new bytes and the problems left.
 
     The file claims PDF/UA-1 in its XMP metadata exactly when the problem list is empty.
+    With ``stable_names``, images are named by their data (the PDF/A finishing step of the
+    archive does that itself, and its files keep the bytes they had).
     """
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         root = doc.Root.get("/StructTreeRoot")
@@ -102,6 +105,10 @@ def make_accessible(pdf: bytes) -> tuple[bytes, list[str]]:
         problems = problems_of(doc)
         if not problems:
             _write_xmp(doc, claim_ua=True)
+        # The same letter gives the same bytes wherever its workspace lies: images named by
+        # their data (the file identifier's second half is computed from the content).
+        if stable_names:
+            stable_image_names(doc)
         # Keep the XMP packet as written here: pikepdf would reformat it.
         return save_deterministic(doc, fix_metadata_version=False), problems
 

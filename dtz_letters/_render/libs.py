@@ -19,6 +19,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
 
 
 @cache
@@ -50,6 +51,16 @@ def _abi() -> str:
         "aarch64-64": "libc6,AArch64",
     }
     return tags.get(machine, "libc6")
+
+
+def library_path(name: str) -> Path | None:
+    """Where the dynamic loader finds library ``name`` (``pango-1.0``), from the ldconfig
+    cache; None when it is not there (or not on Linux)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    pattern = rf"\s+lib{re.escape(name)}\.so[^\s]*\s+\({re.escape(_abi())}[^)]*\)\s+=>\s+(\S+)"
+    match = re.search(pattern, _ldconfig_cache())
+    return Path(match.group(1)) if match else None
 
 
 def find_in_cache(name: str) -> str | None:

@@ -107,7 +107,7 @@ def render_pdf(
     fetcher.raise_failures()
     _raise_warnings(warnings, strict, f"{brief.name} ({brief.slug})")
     # Page furniture as artifacts, lists and tables mended, PDF/UA-1 claimed only if it holds.
-    pdf, problems = make_accessible(pdf)
+    pdf, problems = make_accessible(pdf, stable_names=variant is None)
     if strict and problems:
         raise RenderError(
             f"The PDF of {brief.name} ({brief.slug}) is not accessible: {problems[0]}"

@@ -27,6 +27,14 @@ class Renderer:
     media_type: str
     module: str  # the module that renders, imported on first use
     default: bool = False  # rendered when no format is asked for
+    #: Kept in the output cache (see dtz_letters._cache): only a renderer whose output
+    #: depends on nothing but the brief, the house-style files and the code says so.
+    cached: bool = False
+    #: Names (glob patterns) of house-style files the renderer never reads: a change to them
+    #: does not render its outputs again.
+    skips: tuple[str, ...] = ()
+    #: The output is the same wherever the workspace lies (no absolute path in it).
+    portable: bool = False
 
     def load(self) -> ModuleType:
         return importlib.import_module(self.module)
@@ -83,7 +91,26 @@ register(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         f"{__package__}.docx",
         default=True,
+        cached=True,
+        skips=("*.j2", "*.css"),
+        portable=True,
     )
 )
-register(Renderer("pdf", "pdf", "application/pdf", f"{__package__}.pdf", default=True))
-register(Renderer("html", "html", "text/html", f"{__package__}.html"))
+register(
+    Renderer(
+        "pdf",
+        "pdf",
+        "application/pdf",
+        f"{__package__}.pdf",
+        default=True,
+        cached=True,
+        skips=("*.docx",),
+        portable=True,
+    )
+)
+# The HTML links the house style's files by their absolute paths: not portable.
+register(
+    Renderer(
+        "html", "html", "text/html", f"{__package__}.html", cached=True, skips=("*.docx", "*.css")
+    )
+)
