@@ -241,10 +241,10 @@ def run_job(job: Job) -> Outcome | Part:
 def _render(plan: Plan, name: str) -> tuple[bytes, tuple[str, ...]]:
     """``name``'s output of the plan's copy, fresh, and its warnings; kept in the cache."""
     fmt = renderer(name)
-    copy = plan.copy
-    data = fmt.render(plan.brief, copy.style)
-    warnings = tuple(fmt.warnings(plan.brief, copy.style))
+    brief, style = plan.brief, plan.copy.style
     key = plan.keys.get(name)
+    data = fmt.render(brief, style)
+    warnings = tuple(fmt.warnings(brief, style))
     if key and _CACHE:
         _CACHE[0].put(key, data, warnings)
     return data, warnings

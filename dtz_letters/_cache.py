@@ -117,6 +117,25 @@ class OutputCache:
         named by its SHA-256), with the code that makes it."""
         return _digest({"form": _KEY_FORM, "code": code_identity(), "derived": list(parts)})
 
+    def render(
+        self, fmt: Renderer, brief: Brief, style: HouseStyle, *, key: str | None = None
+    ) -> tuple[bytes, tuple[str, ...]]:
+        """``fmt``'s output of ``brief`` and the renderer's warnings: from the cache when it
+        holds them, else rendered now (and kept). ``key``: the key, when already known."""
+        try:
+            key = key or self.key(brief, style, fmt)
+        except OSError:  # a house-style file that cannot be read: the render will say which
+            key = None
+        entry = self.get(key) if key else None
+        data = self.read(entry) if entry else None
+        if entry is not None and data is not None:
+            return data, entry.warnings
+        data = fmt.render(brief, style)
+        warnings = tuple(fmt.warnings(brief, style))
+        if key:
+            self.put(key, data, warnings)
+        return data, warnings
+
     # ------------------------------------------------------------------ entries
 
     def get(self, key: str) -> Entry | None:

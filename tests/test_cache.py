@@ -363,3 +363,34 @@ def test_the_version_is_the_package_version() -> None:
     assert dtz_letters.__version__ == "0.1.0"
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert f'version = "{dtz_letters.__version__}"' in pyproject
+
+
+def test_publish_and_preview_take_the_pdf_render_made(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What ``render`` made is what ``publish`` publishes and the preview's links serve:
+    with the cache filled, neither renders the PDF again (here it could not)."""
+    from dtz_letters import Workspace, publish
+    from dtz_letters._preview.state import LetterPreview
+    from dtz_letters._render import pdf as pdf_renderer
+    from tests.test_publish import EXAMPLE, fill_in
+
+    fill_in(workspace, ("emmen",))
+    letter = workspace / "letters" / EXAMPLE
+    out = workspace / "output"
+    report = render_batch([letter], workspace=workspace, gemeenten=["emmen"], jobs=1)
+    assert report.counts()["rendered"] == 1
+    rendered = (out / "emmen" / letter.with_suffix(".pdf").name).read_bytes()
+
+    def no_render(*args: object) -> bytes:
+        raise AssertionError("the PDF was rendered again")
+
+    monkeypatch.setattr(pdf_renderer, "render", no_render)
+    published = publish([letter], workspace=workspace, gemeenten=["emmen"])
+    assert published.failures == []
+    (pdf,) = [f for o in published.published for f in o.files if f.suffix == ".pdf"]
+    assert pdf.read_bytes() == rendered
+    preview = LetterPreview(letter, Workspace(workspace))
+    preview.refresh()
+    served = preview.output("emmen", "pdf")
+    assert served is not None and served[0] == rendered

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from .._cache import OutputCache
 from .._compose.brief import Brief
 from .._input.workspace import HouseStyle, Workspace
 from .._pipeline import compose, failure_line, prepare, targets
@@ -192,7 +193,8 @@ class LetterPreview:
         if cached is not None and cached[0] == view.version:
             return cached[1], chosen, name
         with self.rendering:
-            data = chosen.render(view.brief, view.style)
+            # From the output cache when ``render`` (or an earlier preview) made it already.
+            data, _warnings = OutputCache.of(self.workspace).render(chosen, view.brief, view.style)
         self._outputs[key] = (view.version, data)
         return data, chosen, name
 

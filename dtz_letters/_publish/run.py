@@ -20,6 +20,7 @@ from pathlib import Path
 from .. import _overview
 from .._archive.names import Names, identificatie_for
 from .._archive.store import source_identity
+from .._cache import OutputCache
 from .._files import write_atomic
 from .._input.validate import contained_file
 from .._input.workspace import Workspace
@@ -57,7 +58,7 @@ def publish_letters(
     report.outcomes += [
         PublishOutcome(f.letter, f.slug, error=f.message) for f in prepared.failures
     ]
-    run = _Run(root, prepared.workspace.root, report)
+    run = _Run(root, prepared.workspace.root, report, OutputCache.of(prepared.workspace))
     for copy in prepared.copies:
         run.publish(copy)
     for slug, settings in run.touched.items():
@@ -71,8 +72,11 @@ def publish_letters(
 
 
 class _Run:
-    def __init__(self, root: Path, workspace_root: Path, report: PublishReport) -> None:
+    def __init__(
+        self, root: Path, workspace_root: Path, report: PublishReport, cache: OutputCache
+    ) -> None:
         self.root, self.workspace_root, self.report = root, workspace_root, report
+        self.cache = cache
         self.sources = _read_sources(root / SOURCES_FILE)
         #: The municipalities whose sitemap is made again, with their settings.
         self.touched: dict[str, Settings] = {}
@@ -129,7 +133,8 @@ class _Run:
                 f"it is not published. Give it its own kenmerk, or remove "
                 f"{display_path(folder)} to publish this one in its place."
             )
-        pdf = renderer("pdf").render(brief, copy.style)
+        # The PDF the render command made of this copy, if the output cache holds it.
+        pdf, _warnings = self.cache.render(renderer("pdf"), brief, copy.style)
         problems = check_pdf_accessibility(pdf)
         if problems:
             raise PublishError(
