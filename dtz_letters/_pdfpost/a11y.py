@@ -15,6 +15,7 @@ identification into the metadata: a file only claims PDF/UA-1 when it passes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,16 +43,25 @@ def check_pdf_accessibility(pdf: bytes | Path) -> list[str]:
     )
 
 
-def problems_of(doc: pikepdf.Pdf) -> list[str]:
-    """The accessibility problems of an open PDF (see :func:`check_pdf_accessibility`)."""
+#: A page's content stream as parsed instructions (what pikepdf.parse_content_stream gives).
+Instructions = list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage]
+
+
+def problems_of(
+    doc: pikepdf.Pdf, contents: dict[tuple[int, int], Instructions] | None = None
+) -> list[str]:
+    """The accessibility problems of an open PDF (see :func:`check_pdf_accessibility`).
+
+    ``contents``: pages' content streams already parsed (by the page's object id), so that a
+    caller who has just written them need not have them parsed again."""
     problems = _document_problems(doc)
     root = doc.Root.get("/StructTreeRoot")
     if not isinstance(root, pikepdf.Dictionary):
         problems.append("The PDF has no structure tree (it is not tagged).")
-        problems.extend(_content_problems(doc, _Tree()))
+        problems.extend(_content_problems(doc, _Tree(), contents or {}))
         return problems
     tree = _read_tree(doc, root)
-    problems.extend(_content_problems(doc, tree))
+    problems.extend(_content_problems(doc, tree, contents or {}))
     problems.extend(_element_problems(tree))
     return problems
 
@@ -183,10 +193,15 @@ def _has_headers(table: pikepdf.Dictionary) -> bool:
 # --------------------------------------------------------------------------- page content
 
 
-def _content_problems(doc: pikepdf.Pdf, tree: _Tree) -> list[str]:
+def _content_problems(
+    doc: pikepdf.Pdf, tree: _Tree, contents: dict[tuple[int, int], Instructions]
+) -> list[str]:
     problems: list[str] = []
     for number, page in enumerate(doc.pages, start=1):
-        scan = scan_content(page)
+        parsed = contents.get(page.obj.objgen)
+        if parsed is None:
+            parsed = list(pikepdf.parse_content_stream(page))
+        scan = scan_instructions(parsed, page.obj.get("/Resources"))
         where = f"page {number}"
         if scan.untagged:
             problems.append(
@@ -270,14 +285,20 @@ def mark_of(operands: list[object], resources: object) -> tuple[str, dict[str, o
 
 
 def scan_content(page: pikepdf.Page) -> ContentScan:
+    """What the content stream of ``page`` draws, and under which marks."""
+    return scan_instructions(pikepdf.parse_content_stream(page), page.obj.get("/Resources"))
+
+
+def scan_instructions(instructions: Iterable[object], resources: object) -> ContentScan:
+    """What parsed content-stream ``instructions`` draw, and under which marks."""
     scan = ContentScan()
     # Each open sequence: "tagged" (has an MCID), "artifact", or "other".
     stack: list[str] = []
-    resources = page.obj.get("/Resources")
-    for instruction in pikepdf.parse_content_stream(page):
+    for instruction in instructions:
         if isinstance(instruction, pikepdf.ContentStreamInlineImage):
             op = "EI"
         else:
+            assert isinstance(instruction, pikepdf.ContentStreamInstruction)
             op = str(instruction.operator)
         if op in ("BDC", "BMC"):
             tag, props = mark_of(list(instruction.operands), resources)

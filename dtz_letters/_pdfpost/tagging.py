@@ -29,8 +29,8 @@ from copy import deepcopy
 import pikepdf
 from lxml import etree
 
-from .a11y import mark_of, problems_of
-from .pdf import elements, kids_of, save_deterministic, stable_image_names, walk_structure
+from .a11y import Instructions, mark_of, problems_of
+from .pdf import elements, kids_of, save_deterministic, stable_image_names
 
 _PATH_CONSTRUCTION = frozenset(["m", "re", "l", "c", "v", "y", "h"])
 _PATH_PAINTING = frozenset(["S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n"])
@@ -91,18 +91,25 @@ def make_accessible(pdf: bytes, *, stable_names: bool = True) -> tuple[bytes, li
     """
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         root = doc.Root.get("/StructTreeRoot")
+        contents: dict[tuple[int, int], Instructions] = {}
         if isinstance(root, pikepdf.Dictionary):
-            _drop_pdf2_namespace(doc, root)
-            orphans = _orphaned_mcids(doc, root)
+            # One walk of the tree for every mending step: they change where elements hang,
+            # not which elements there are (the LBody elements added are not needed here).
+            found = elements(root)
+            _drop_pdf2_namespace(doc, root, found)
+            orphans = _orphaned_mcids(doc, root, found)
             for page in doc.pages:
-                _mend_content(doc, page, orphans.get(page.obj.objgen, set()))
-            _mend_structure(doc, root)
+                contents[page.obj.objgen] = _mend_content(
+                    doc, page, orphans.get(page.obj.objgen, set())
+                )
+            _mend_structure(doc, root, found)
         else:
             for page in doc.pages:
-                _mend_content(doc, page, set())
+                contents[page.obj.objgen] = _mend_content(doc, page, set())
         _mend_catalog(doc)
         _write_xmp(doc, claim_ua=False)
-        problems = problems_of(doc)
+        # The check reads the content streams as just written, without parsing them again.
+        problems = problems_of(doc, contents)
         if not problems:
             _write_xmp(doc, claim_ua=True)
         # The same letter gives the same bytes wherever its workspace lies: images named by
@@ -116,18 +123,21 @@ def make_accessible(pdf: bytes, *, stable_names: bool = True) -> tuple[bytes, li
 # --------------------------------------------------------------------------- content streams
 
 
-def _orphaned_mcids(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> dict[tuple[int, int], set[int]]:
-    """Per page, the MCIDs whose structure element hangs from no parent in the tree.
+def _orphaned_mcids(
+    doc: pikepdf.Pdf, root: pikepdf.Dictionary, found: list[pikepdf.Dictionary]
+) -> dict[tuple[int, int], set[int]]:
+    """Per page, the MCIDs whose structure element hangs from no parent in the tree
+    (``found``: the elements the tree reaches).
 
     WeasyPrint builds elements for the page-margin boxes and never links them in: that
     content is page furniture. The ParentTree entries are cleared here as well.
     """
-    reachable = _reachable(root)
+    reachable = {element.objgen for element in found if element.is_indirect}
     parent_tree = root.get("/ParentTree")
     if not isinstance(parent_tree, pikepdf.Dictionary):
         return {}
     numbers = pikepdf.NumberTree(parent_tree)
-    found: dict[tuple[int, int], set[int]] = {}
+    orphans: dict[tuple[int, int], set[int]] = {}
     for page in doc.pages:
         index = page.obj.get("/StructParents")
         if index is None or int(index) not in numbers:
@@ -141,24 +151,20 @@ def _orphaned_mcids(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> dict[tuple[in
                 mcids.add(mcid)
                 entry[mcid] = pikepdf.Object.parse(b"null")
         if mcids:
-            found[page.obj.objgen] = mcids
-    return found
+            orphans[page.obj.objgen] = mcids
+    return orphans
 
 
-def _reachable(root: pikepdf.Dictionary) -> set[tuple[int, int]]:
-    """The structure elements reachable from ``root`` (the same walk the check makes)."""
-    return {node.objgen for node, _page in walk_structure(root) if node.is_indirect}
-
-
-def _mend_content(doc: pikepdf.Pdf, page: pikepdf.Page, furniture: set[int]) -> None:
-    """Turn furniture sequences into artifacts, and wrap unmarked drawing as artifacts.
+def _mend_content(doc: pikepdf.Pdf, page: pikepdf.Page, furniture: set[int]) -> Instructions:
+    """Turn furniture sequences into artifacts, and wrap unmarked drawing as artifacts; the
+    page's instructions as they now are.
 
     The artifact marks go where the PDF rules allow marked-content operators: around a
     whole path (from its first construction operator to the painting one, never inside),
     around one text-showing operator inside its text object, around an image or form.
     """
     resources = page.obj.get("/Resources")
-    instructions = list(pikepdf.parse_content_stream(page))
+    instructions: Instructions = list(pikepdf.parse_content_stream(page))
     before: dict[int, int] = {}  # index -> number of "/Artifact BMC" to insert before it
     after: set[int] = set()  # indexes that get an "EMC" after them
     replaced: dict[int, pikepdf.ContentStreamInstruction] = {}
@@ -197,8 +203,8 @@ def _mend_content(doc: pikepdf.Pdf, page: pikepdf.Page, furniture: set[int]) -> 
         elif op in _SINGLE and depth == 0:
             wrap(i, i)
     if not (before or replaced):
-        return
-    out: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
+        return instructions
+    out: Instructions = []
     artifact = pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact], pikepdf.Operator("BMC"))
     emc = pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC"))
     for i, instruction in enumerate(instructions):
@@ -207,24 +213,28 @@ def _mend_content(doc: pikepdf.Pdf, page: pikepdf.Page, furniture: set[int]) -> 
         if i in after:
             out.append(emc)
     page.obj.Contents = doc.make_stream(pikepdf.unparse_content_stream(out))
+    return out
 
 
 # --------------------------------------------------------------------------- structure tree
 
 
-def _mend_structure(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> None:
+def _mend_structure(
+    doc: pikepdf.Pdf, root: pikepdf.Dictionary, found: list[pikepdf.Dictionary]
+) -> None:
+    """Mend the structure tree; ``found`` are its elements (nesting a list moves it in the
+    tree, and the other steps do not care in which order they come)."""
     _tag_footnotes(root)
-    for element in elements(root):
-        kind = str(element.S)
+    kinds = [str(element.S) for element in found]
+    for element, kind in zip(found, kinds, strict=True):
         if kind == "/L":
             _nest_lists(doc, element)
-    for element in elements(root):
-        kind = str(element.S)
+    for element, kind in zip(found, kinds, strict=True):
         if kind == "/LI":
             _wrap_list_body(doc, element)
         elif kind == "/TH":
             _set_scope(element)
-    _index_ids(doc, root)
+    _index_ids(doc, root, found)
 
 
 def _tag_footnotes(root: pikepdf.Dictionary) -> None:
@@ -325,9 +335,9 @@ def _set_scope(cell: pikepdf.Dictionary) -> None:
     attributes.Scope = pikepdf.Name.Column if column else pikepdf.Name.Row
 
 
-def _index_ids(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> None:
+def _index_ids(doc: pikepdf.Pdf, root: pikepdf.Dictionary, found: list[pikepdf.Dictionary]) -> None:
     """The IDTree: IDs (which data cells name in /Headers) must lead to their elements."""
-    ids = {str(e.ID): e for e in elements(root) if "/ID" in e}
+    ids = {str(e.ID): e for e in found if "/ID" in e}
     if not ids:
         return
     names = pikepdf.Array()
@@ -337,13 +347,15 @@ def _index_ids(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> None:
     root.IDTree = doc.make_indirect(pikepdf.Dictionary(Names=names))
 
 
-def _drop_pdf2_namespace(doc: pikepdf.Pdf, root: pikepdf.Dictionary) -> None:
+def _drop_pdf2_namespace(
+    doc: pikepdf.Pdf, root: pikepdf.Dictionary, found: list[pikepdf.Dictionary]
+) -> None:
     """WeasyPrint 70 adds the PDF 2.0 structure namespace to PDF 1.7 files too: remove it."""
     if doc.pdf_version >= "2.0":
         return
     if "/Namespaces" in root:
         del root["/Namespaces"]
-    for element in elements(root):
+    for element in found:
         if "/NS" in element:
             del element["/NS"]
 

@@ -408,6 +408,45 @@ def _logo_size_mm(path: Path) -> tuple[float, float]:
 
 
 @cache
+def _subdoc_class() -> type:
+    from docx.document import Document as DocxDocument
+    from docxtpl.subdoc import Subdoc
+
+    class BareSubdoc(Subdoc):  # type: ignore[misc]
+        """docxtpl's sub-document without a document of its own.
+
+        docxtpl's ``new_subdoc()`` loads python-docx's default document for every letter, only
+        to write into its body and resolve everything against the letter's own part. This
+        starts from an empty copy of that body (its section properties, which python-docx
+        reads for the width of a new table), made once per process.
+        """
+
+        def __init__(self, tpl: DocxTemplate) -> None:
+            from docx.oxml import parse_xml
+
+            tpl.init_docx()
+            self.tpl = tpl
+            self.docx = tpl.get_docx()
+            self.subdocx = DocxDocument(parse_xml(_bare_document()), self.docx.part)
+
+    return BareSubdoc
+
+
+@cache
+def _bare_document() -> bytes:
+    """python-docx's default document with nothing in its body but its section properties."""
+    from docx import Document
+    from lxml import etree
+
+    element = Document().element
+    body = element.body
+    for child in list(body):
+        if child is not body.sectPr:
+            body.remove(child)
+    return bytes(etree.tostring(element))
+
+
+@cache
 def _logo_class() -> type:
     from docxtpl import InlineImage
 
@@ -475,7 +514,7 @@ def _anchored(inline: Any) -> str:
 
 
 def _body(tpl: DocxTemplate, brief: Brief, footnotes: Footnotes) -> object:
-    subdoc = tpl.new_subdoc()
+    subdoc = _subdoc_class()(tpl)
     main: DocumentPart = tpl.get_docx().part
     writer = _BodyWriter(subdoc, main, main.numbering_part.element, footnotes, brief.kleuren.accent)
     writer.blocks(brief.body, depth=0)

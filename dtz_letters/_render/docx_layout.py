@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+import zlib
 from collections.abc import Mapping
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -96,7 +98,8 @@ def repack(data: bytes, parts: Mapping[str, bytes] | None = None) -> bytes:
 
     ``parts`` replace entries of the same name or are added after the others. Fonts are
     compressed at the fastest level: they shrink by half at any level, and at the default
-    one compressing them would cost more than the rest of a render.
+    one compressing them would cost more than the rest of a render; and they are compressed
+    once per process (the same font file gives the same part in every letter).
     """
     parts = dict(parts or {})
     out = io.BytesIO()
@@ -106,7 +109,10 @@ def repack(data: bytes, parts: Mapping[str, bytes] | None = None) -> bytes:
             entry = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            dst.writestr(entry, content, compresslevel=1 if name.endswith(".odttf") else 6)
+            if name.endswith(".odttf"):
+                _write_font(dst, entry, content)
+            else:
+                dst.writestr(entry, content, compresslevel=6)
 
         for info in src.infolist():  # keep the order: [Content_Types].xml stays first
             content = parts.pop(info.filename, None)
@@ -114,3 +120,50 @@ def repack(data: bytes, parts: Mapping[str, bytes] | None = None) -> bytes:
         for name, content in sorted(parts.items()):
             write(name, content)
     return out.getvalue()
+
+
+#: The compression level of embedded fonts.
+FONT_LEVEL = 1
+
+
+def _write_font(dst: zipfile.ZipFile, entry: zipfile.ZipInfo, content: bytes) -> None:
+    """Write a font part compressed at :data:`FONT_LEVEL`, reusing its compressed stream.
+
+    zipfile compresses what it writes through its entry's compressor; a compressor that
+    hands back the stream made earlier for the same bytes (exactly what zlib gives at this
+    level) saves compressing the font again for every letter. Where zipfile has no such
+    compressor (another Python), it compresses as usual: the bytes are the same.
+    """
+    if not _can_replay():
+        dst.writestr(entry, content, compresslevel=FONT_LEVEL)
+        return
+    with dst.open(entry, "w") as fh:
+        fh._compressor = _Replay(_deflated(content))  # type: ignore[attr-defined]
+        fh.write(content)
+
+
+@cache
+def _can_replay() -> bool:
+    """Whether zipfile's entry writer compresses through a ``_compressor`` (CPython 3.11+)."""
+    with zipfile.ZipFile(io.BytesIO(), "w") as probe, probe.open("probe", "w") as fh:
+        return hasattr(fh, "_compressor")
+
+
+class _Replay:
+    """A compressor whose output was made before: compresses nothing, flushes the stream."""
+
+    def __init__(self, stream: bytes) -> None:
+        self.stream = stream
+
+    def compress(self, data: bytes) -> bytes:
+        return b""
+
+    def flush(self) -> bytes:
+        return self.stream
+
+
+@lru_cache(maxsize=8)
+def _deflated(content: bytes) -> bytes:
+    """``content`` as raw deflate at :data:`FONT_LEVEL`, as zipfile writes it."""
+    compressor = zlib.compressobj(FONT_LEVEL, zlib.DEFLATED, -15)
+    return compressor.compress(content) + compressor.flush()
