@@ -52,11 +52,15 @@ lint: $(VENV)/.installed
 clean:
 	rm -rf output/*/ output/index.html output/.index.json .dtz-cache build *.egg-info
 
-# Throughput against LibreOffice, cold start, memory and size: `make bench N=100`.
-N ?= 100
+# Throughput against LibreOffice at N=40 and N=200, re-runs through the output cache, cold
+# latency, CPU, memory and bytes per letter, in one run with paired repetitions (several
+# minutes). Earlier versions to compare with, each a checkout with its own .venv:
+#   make bench DTZ_BENCH_BASELINES="old=../base before=../i15-before"
+# A fresh clone has none: those comparisons are left out. `make bench BENCH_ARGS=--quick`.
+BENCH_ARGS ?=
 bench: $(VENV)/.installed
 	scripts/system-packages.sh test
-	$(BIN)/python scripts/bench.py -n $(N) --memory
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 # Save-to-page latency of the live preview in headless Chromium: `make bench-preview SAVES=20`.
 SAVES ?= 20

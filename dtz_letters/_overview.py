@@ -19,7 +19,11 @@ from ._reports import Outcome, PublishOutcome
 from ._templating import environment
 
 _MANIFEST = ".index.json"
-_THUMB_SCALE = 0.45  # about 270 px wide for A4 at 72 dpi
+#: 256 px wide for A4 (595 pt), the width of a card's picture.
+_THUMB_SCALE = 0.43
+#: Colours of a thumbnail: a page of a letter needs few, and a palette PNG of 64 is a
+#: quarter the size of a full-colour one, and quicker to write.
+_THUMB_COLOURS = 64
 
 
 #: The formats whose links come first on a card, in this order; others follow by name.
@@ -179,7 +183,7 @@ def warm_up() -> None:
 
 
 #: What a thumbnail is made of and how: changes when :func:`thumbnail` changes its output.
-THUMBNAIL_FORM = f"png, scale {_THUMB_SCALE}"
+THUMBNAIL_FORM = f"png, scale {_THUMB_SCALE}, {_THUMB_COLOURS} colours"
 
 
 def write_thumbnail(target: Path, png: bytes) -> None:
@@ -192,15 +196,17 @@ def thumbnail(pdf: bytes) -> bytes:
     import io
 
     import pypdfium2 as pdfium
+    from PIL import Image
 
     doc = pdfium.PdfDocument(pdf)
     try:
         image = doc[0].render(scale=_THUMB_SCALE).to_pil()
     finally:
         doc.close()
+    palette = image.quantize(_THUMB_COLOURS, method=Image.Quantize.FASTOCTREE)
     buf = io.BytesIO()
     # Pillow's default compression: optimize=True takes three times as long for a larger file.
-    image.save(buf, format="PNG")
+    palette.save(buf, format="PNG")
     return buf.getvalue()
 
 

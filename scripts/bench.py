@@ -1,57 +1,82 @@
 #!/usr/bin/env python3
-"""Benchmark: dtz-letters against LibreOffice's DOCX-to-PDF conversion, in one run.
+"""Benchmark: dtz-letters against LibreOffice's DOCX-to-PDF conversion, and against itself.
 
-    python scripts/bench.py [-n 100] [-j JOBS] [--memory] [--skip-libreoffice]
+    python scripts/bench.py [--reps 3] [--sizes 40,200] [-j JOBS]
+                            [--baseline NAME=CHECKOUT]... [--skip-libreoffice]
 
-It renders N letter copies (letters x municipalities, DOCX + PDF each) with ``dtz-letters render``
-in a new process, then converts the same DOCX files to PDF with one headless LibreOffice call,
-and prints letters per second for both, their ratio, our peak RSS and PDF bytes per letter.
-It also compares a cold ``dtz-letters render`` of the five-municipality example with one cold
-LibreOffice call converting those five DOCX files. ``--memory`` adds runs at N=50 and N=500
-to show whether peak memory stays flat. Public tools only; nothing is written to the repo.
+One run, paired repetitions: every figure that compares two programs comes from runs made
+one after the other, alternating, so that a change in the machine's load hits both. For
+each it prints the median and the best (min) of each side and the ratio of every pair.
 
-Wall-clock figures need an otherwise idle machine: anything else running takes a core from
-our two worker processes and less from LibreOffice, which converts on one. The CPU time per
-letter (user + system, all processes) is printed too, as it is less disturbed by other load.
+* **Throughput at N=40 and N=200**: a new workspace with letters adding up to N copies
+  (letters x municipalities), rendered by ``dtz-letters render`` in a new process with an
+  empty output cache (DOCX + PDF + overview thumbnail each), then the same DOCX files
+  converted to PDF by one headless LibreOffice process (a profile made beforehand).
+* **A re-run of the unchanged set** (N=200, 40 letters): the same command again; nothing
+  needs rendering. And **a re-run after editing one letter**: only its five copies render.
+* **Cold latency**: one letter for one municipality in a new process and a new workspace
+  (empty cache), ours and every baseline, alternating.
+* **CPU ms per letter** (user + system of all processes), **peak RSS** (all processes of a
+  run summed, and the largest one), **bytes per letter** (PDF, DOCX, thumbnail).
+
+A baseline is another checkout of dtz-letters with its own virtual environment
+(``CHECKOUT/.venv/bin/dtz-letters``): ``--baseline old=/path/to/checkout``, or the
+environment variable ``DTZ_BENCH_BASELINES="old=/path/a before=/path/b"`` (what ``make
+bench`` passes on). Its workspace is made from its own templates and example letter. A
+fresh clone has none: the comparisons with earlier versions are then left out. Public tools
+only; nothing is written to the repository.
+
+Wall-clock figures need an otherwise idle machine; the CPU time per letter is less
+disturbed by other load. The figures of several minutes' work: ``--quick`` makes fewer.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-EXAMPLE = REPO / "letters" / "dtz-samenwerkingsverband.yaml"
-SLUGS = sorted(p.parent.name for p in (REPO / "templates").glob("*/profile.yaml"))
+EXAMPLE = Path("letters") / "dtz-samenwerkingsverband.yaml"
+SUBJECT = "onderwerp: Samenwerkingsverband Dutch Techzone"
 
 
-def make_workspace(root: Path, n: int) -> list[Path]:
-    """A workspace with letters adding up to exactly ``n`` (letter, municipality) copies."""
-    shutil.copytree(REPO / "templates", root / "templates")
-    (root / "letters").mkdir()
-    source = EXAMPLE.read_text(encoding="utf-8")
-    letters = []
-    remaining, i = n, 0
-    while remaining > 0:
-        i += 1
-        take = SLUGS[: min(len(SLUGS), remaining)]
-        text = source.replace(
-            "onderwerp: Samenwerkingsverband Dutch Techzone",
-            f"onderwerp: Samenwerkingsverband Dutch Techzone (kopie {i})",
+@dataclass(frozen=True)
+class Tool:
+    """A dtz-letters to measure: this checkout, or a baseline checkout."""
+
+    name: str
+    exe: Path  # its dtz-letters console script
+    checkout: Path  # its templates/ and example letter
+
+    def slugs(self) -> list[str]:
+        return sorted(
+            p.parent.name
+            for p in (self.checkout / "templates").glob("*/profile.yaml")
+            if p.parent.name not in ("base", "fonts")
         )
-        text += f"gemeenten: [{', '.join(take)}]\n"
-        path = root / "letters" / f"brief-{i:04d}.yaml"
-        path.write_text(text, encoding="utf-8")
-        letters.append(path)
-        remaining -= len(take)
-    return letters
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    cpu: float  # user + system, all processes
+    rss_sum: int  # KiB, peak of all processes summed
+    rss_one: int  # KiB, peak of the largest single process
+    stdout: str = ""
+
+
+# --------------------------------------------------------------------------- running
 
 
 def _rss_kib(pid: int) -> int:
@@ -88,51 +113,56 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_sampled(cmd: list[str], cwd: Path) -> tuple[float, float, int, int]:
-    """Wall time, CPU seconds, peak RSS of the whole process tree (main process plus workers,
-    summed) and peak RSS of its largest single process, both in KiB, sampled every 10 ms."""
+def run(cmd: Sequence[str], cwd: Path, sample: bool = True) -> Run:
+    """Run ``cmd``; its wall time, CPU time and (sampled every 10 ms) peak memory."""
+    env = {k: v for k, v in os.environ.items() if k != "DTZ_LETTERS_CACHE"}
     cpu = _children_cpu()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        list(cmd), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
     peak_sum = peak_one = 0
-    while proc.poll() is None:
-        sizes = [_rss_kib(p) for p in _tree(proc.pid)]
-        peak_sum = max(peak_sum, sum(sizes))
-        peak_one = max(peak_one, *sizes)
-        time.sleep(0.01)
+    if sample and sys.platform.startswith("linux"):
+        while proc.poll() is None:
+            sizes = [_rss_kib(p) for p in _tree(proc.pid)]
+            peak_sum = max(peak_sum, sum(sizes))
+            peak_one = max(peak_one, *sizes)
+            time.sleep(0.01)
+    out, err = proc.communicate()
     elapsed = time.perf_counter() - start
-    err = proc.stderr.read() if proc.stderr else b""
     if proc.returncode:
         sys.stderr.write(err.decode(errors="replace"))
         raise SystemExit(f"command failed: {' '.join(cmd)}")
-    return elapsed, _children_cpu() - cpu, peak_sum, peak_one
+    return Run(elapsed, _children_cpu() - cpu, peak_sum, peak_one, out.decode(errors="replace"))
 
 
-def run_timed(cmd: list[str], cwd: Path) -> float:
-    """Wall time of one command, output discarded (no sampling to disturb it)."""
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True)
-    elapsed = time.perf_counter() - start
-    if proc.returncode:
-        sys.stderr.write(proc.stderr.decode(errors="replace"))
-        raise SystemExit(f"command failed: {' '.join(cmd)}")
-    return elapsed
+def make_workspace(root: Path, tool: Tool, n: int) -> list[Path]:
+    """A workspace with letters adding up to exactly ``n`` (letter, municipality) copies,
+    made from ``tool``'s own templates and example letter."""
+    shutil.copytree(tool.checkout / "templates", root / "templates")
+    (root / "letters").mkdir()
+    source = (tool.checkout / EXAMPLE).read_text(encoding="utf-8")
+    slugs = tool.slugs()
+    letters = []
+    remaining, i = n, 0
+    while remaining > 0:
+        i += 1
+        take = slugs[: min(len(slugs), remaining)]
+        text = source.replace(SUBJECT, f"{SUBJECT} (kopie {i})")
+        text += f"gemeenten: [{', '.join(take)}]\n"
+        path = root / "letters" / f"brief-{i:04d}.yaml"
+        path.write_text(text, encoding="utf-8")
+        letters.append(path)
+        remaining -= len(take)
+    return letters
 
 
-def dtz_command(letters: list[Path], out: Path, jobs: int | None) -> list[str]:
-    cmd = [
-        str(Path(sys.executable).with_name("dtz-letters")),
-        "render",
-        *map(str, letters),
-        "--out",
-        str(out),
-    ]
-    if jobs:
-        cmd += ["-j", str(jobs)]
-    return cmd
+def render_command(tool: Tool, letters: Sequence[Path], out: Path, jobs: int | None) -> list[str]:
+    cmd = [str(tool.exe), "render", *map(str, letters), "--out", str(out)]
+    return cmd + (["-j", str(jobs)] if jobs else [])
 
 
-def soffice_command(files: list[Path], out: Path, profile: Path) -> list[str]:
+def soffice_command(files: Sequence[Path], out: Path, profile: Path) -> list[str]:
     return [
         "soffice",
         f"-env:UserInstallation={profile.as_uri()}",
@@ -145,55 +175,7 @@ def soffice_command(files: list[Path], out: Path, profile: Path) -> list[str]:
     ]
 
 
-def bench_ours(root: Path, n: int, jobs: int | None) -> dict[str, float]:
-    letters = make_workspace(root, n)
-    out = root / "out"
-    elapsed, cpu, rss_tree, rss_one = run_sampled(dtz_command(letters, out, jobs), root)
-    pdfs = sorted(out.glob("*/*.pdf"))
-    docx = sorted(out.glob("*/*.docx"))
-    assert len(pdfs) == n and len(docx) == n, (len(pdfs), len(docx), n)
-    pages = [_pages(p) for p in pdfs]
-    return {
-        "seconds": elapsed,
-        "per_second": n / elapsed,
-        "cpu_ms": 1000 * cpu / n,
-        "rss_mib": rss_tree / 1024,
-        "rss_one_mib": rss_one / 1024,
-        "pdf_bytes": sum(p.stat().st_size for p in pdfs) / n,
-        "pages": sum(pages) / n,
-    }
-
-
-def _pages(pdf: Path) -> int:
-    """Pages of a PDF, read with pikepdf (page objects may sit in compressed object streams,
-    where a byte search cannot see them)."""
-    import pikepdf
-
-    with pikepdf.open(pdf) as doc:
-        return len(doc.pages)
-
-
-def bench_libreoffice(docx: list[Path], root: Path) -> dict[str, float]:
-    profile = root / "lo-profile"
-    warm = root / "lo-warm"
-    # First start of a new profile builds it (many seconds); that is not conversion work.
-    subprocess.run(soffice_command(docx[:1], warm, profile), capture_output=True, check=True)
-    out = root / "lo-out"
-    cpu = _children_cpu()
-    start = time.perf_counter()
-    subprocess.run(soffice_command(docx, out, profile), capture_output=True, check=True)
-    elapsed = time.perf_counter() - start
-    cpu = _children_cpu() - cpu
-    converted = list(out.glob("*.pdf"))
-    assert len(converted) == len(docx), (len(converted), len(docx))
-    return {
-        "seconds": elapsed,
-        "per_second": len(docx) / elapsed,
-        "cpu_ms": 1000 * cpu / len(docx),
-    }
-
-
-def _flat_copies(files: list[Path], folder: Path) -> list[Path]:
+def flat_copies(files: Sequence[Path], folder: Path) -> list[Path]:
     """The same DOCX files under unique names in one folder (LibreOffice's --outdir is flat)."""
     folder.mkdir()
     unique = []
@@ -204,82 +186,231 @@ def _flat_copies(files: list[Path], folder: Path) -> list[Path]:
     return unique
 
 
+def _counts(stdout: str) -> str:
+    """The summary line of a render: "5 rendered, 195 unchanged" (older versions: none)."""
+    found = re.search(r"^(\d+ (?:rendered|unchanged|from the cache).*?)(?:;|$)", stdout, re.M)
+    return found.group(1) if found else "(no summary line)"
+
+
+# --------------------------------------------------------------------------- printing
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.0f} ms" if seconds < 10 else f"{seconds:7.2f} s "
+
+
+def stats(values: Sequence[float]) -> tuple[float, float]:
+    return statistics.median(values), min(values)
+
+
+def line(label: str, values: Sequence[float], unit: Callable[[float], str] = ms) -> str:
+    med, best = stats(values)
+    return f"  {label:<22} median {unit(med)}  min {unit(best)}"
+
+
+def ratios(label: str, pairs: Sequence[float]) -> str:
+    shown = ", ".join(f"{r:.2f}" for r in pairs)
+    return f"  {label:<22} median {statistics.median(pairs):.2f}x  (per pair: {shown})"
+
+
+# --------------------------------------------------------------------------- sections
+
+
+@dataclass
+class Bench:
+    root: Path
+    ours: Tool
+    baselines: list[Tool]
+    jobs: int | None
+    reps: int
+    libreoffice: bool
+    profile: Path
+
+    def fresh(self, name: str) -> Path:
+        folder = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=self.root))
+        return folder
+
+    def throughput(self, n: int) -> dict[str, list[Run]]:
+        """Paired first runs at ``n`` copies: ours, LibreOffice, each baseline, in turn."""
+        runs: dict[str, list[Run]] = {}
+        sizes: list[tuple[float, float, float]] = []
+        for _rep in range(self.reps):
+            for tool in [self.ours, *self.baselines]:
+                ws = self.fresh(f"{tool.name}-{n}")
+                letters = make_workspace(ws, tool, n)
+                result = run(render_command(tool, letters, ws / "out", self.jobs), ws)
+                runs.setdefault(tool.name, []).append(result)
+                pdfs = sorted((ws / "out").glob("*/*.pdf"))
+                docxs = sorted((ws / "out").glob("*/*.docx"))
+                assert len(pdfs) == n and len(docxs) == n, (tool.name, len(pdfs), n)
+                if tool is self.ours:
+                    thumbs = sorted((ws / "out" / "thumbs").glob("*/*.png"))
+                    sizes.append(
+                        (
+                            sum(p.stat().st_size for p in pdfs) / n,
+                            sum(p.stat().st_size for p in docxs) / n,
+                            sum(p.stat().st_size for p in thumbs) / max(1, len(thumbs)),
+                        )
+                    )
+                    if self.libreoffice:
+                        docx = flat_copies(docxs, ws / "flat")
+                        lo = run(soffice_command(docx, ws / "lo", self.profile), ws)
+                        converted = list((ws / "lo").glob("*.pdf"))
+                        assert len(converted) == n, (len(converted), n)
+                        runs.setdefault("LibreOffice", []).append(lo)
+                shutil.rmtree(ws)
+        print(f"\nthroughput, N = {n} letter copies (first run: empty output cache)")
+        for name, results in runs.items():
+            what = "DOCX to PDF, one process" if name == "LibreOffice" else "DOCX, PDF, thumbnail"
+            print(line(f"{name}", [r.seconds for r in results]) + f"  ({what})")
+            rate = statistics.median([n / r.seconds for r in results])
+            cpu = statistics.median([r.cpu for r in results]) / n
+            print(f"  {'':<22} {rate:6.1f} letters/s, CPU {cpu * 1000:.0f} ms per letter (medians)")
+        if "LibreOffice" in runs:
+            pairs = [
+                lo.seconds / ours.seconds
+                for ours, lo in zip(runs[self.ours.name], runs["LibreOffice"], strict=True)
+            ]
+            print(ratios("throughput ours/LO", pairs))
+        for base in self.baselines:
+            pairs = [
+                b.seconds / o.seconds
+                for o, b in zip(runs[self.ours.name], runs[base.name], strict=True)
+            ]
+            print(ratios(f"throughput ours/{base.name}", pairs))
+            cpu = [
+                o.cpu / b.cpu for o, b in zip(runs[self.ours.name], runs[base.name], strict=True)
+            ]
+            print(ratios(f"CPU ours/{base.name}", cpu))
+        ours = runs[self.ours.name]
+        rss_sum = statistics.median([r.rss_sum for r in ours]) / 1024
+        rss_one = statistics.median([r.rss_one for r in ours]) / 1024
+        print(
+            f"  {'peak RSS (ours)':<22} {rss_sum:.0f} MiB all processes, {rss_one:.0f} MiB the "
+            "largest one"
+        )
+        pdf, docx, thumb = (statistics.median(s[i] for s in sizes) for i in range(3))
+        print(
+            f"  bytes per letter       PDF {pdf / 1024:.1f} KB, DOCX {docx / 1024:.1f} KB, "
+            f"thumbnail {thumb / 1024:.1f} KB"
+        )
+        return runs
+
+    def reruns(self, n: int) -> None:
+        """The same set again (nothing changed), and again after editing one letter."""
+        first: list[Run] = []
+        again: list[Run] = []
+        edited: list[Run] = []
+        counts: list[str] = []
+
+        def speedup(slow: list[Run], fast: list[Run]) -> list[float]:
+            return [s.seconds / f.seconds for s, f in zip(slow, fast, strict=True)]
+
+        for _rep in range(self.reps):
+            ws = self.fresh(f"rerun-{n}")
+            letters = make_workspace(ws, self.ours, n)
+            cmd = render_command(self.ours, letters, ws / "out", self.jobs)
+            first.append(run(cmd, ws))
+            again.append(run(cmd, ws))
+            text = letters[0].read_text(encoding="utf-8")
+            letters[0].write_text(text.replace("(kopie 1)", "(kopie 1, herzien)"), "utf-8")
+            edited.append(run(cmd, ws))
+            counts.append(_counts(edited[-1].stdout))
+            shutil.rmtree(ws)
+        print(f"\nre-runs, N = {n} letter copies ({-(-n // len(self.ours.slugs()))} letters)")
+        print(line("first run", [r.seconds for r in first]))
+        print(line("unchanged set again", [r.seconds for r in again]))
+        print(ratios("first / unchanged", speedup(first, again)))
+        print(line("one letter edited", [r.seconds for r in edited]) + f"  ({counts[0]})")
+        print(ratios("first / one edited", speedup(first, edited)))
+        cpu = statistics.median([r.cpu for r in again])
+        print(f"  {'CPU, unchanged set':<22} {cpu * 1000:.0f} ms")
+
+    def cold(self, reps: int) -> None:
+        """One letter for one municipality, new process, new workspace: alternating."""
+        results: dict[str, list[Run]] = {}
+        for _rep in range(reps):
+            for tool in [self.ours, *self.baselines]:
+                ws = self.fresh(f"cold-{tool.name}")
+                shutil.copytree(tool.checkout / "templates", ws / "templates")
+                (ws / "letters").mkdir()
+                letter = ws / "letters" / EXAMPLE.name
+                shutil.copyfile(tool.checkout / EXAMPLE, letter)
+                cmd = [str(tool.exe), "render", str(letter), "-g", tool.slugs()[1]]
+                results.setdefault(tool.name, []).append(
+                    run([*cmd, "--out", str(ws / "out")], ws, sample=False)
+                )
+                if tool is self.ours:  # the same again: from the cache
+                    again = run([*cmd, "--out", str(ws / "out")], ws, sample=False)
+                    results.setdefault(f"{tool.name}, cached", []).append(again)
+                shutil.rmtree(ws)
+        print("\ncold: one letter for one municipality (DOCX + PDF), new process, empty cache")
+        for name, runs in results.items():
+            print(line(name, [r.seconds for r in runs]))
+        for base in self.baselines:
+            pairs = [
+                b.seconds / o.seconds
+                for o, b in zip(results[self.ours.name], results[base.name], strict=True)
+            ]
+            faster = [1 - 1 / p for p in pairs]
+            print(
+                ratios(f"{base.name}/ours", pairs)
+                + f"; ours faster by {statistics.median(faster):.0%} (median)"
+            )
+
+
+def _baselines(given: Sequence[str]) -> list[Tool]:
+    named = list(given) or os.environ.get("DTZ_BENCH_BASELINES", "").split()
+    tools = []
+    for item in named:
+        name, _, path = item.partition("=")
+        checkout = Path(path).expanduser().resolve()
+        exe = checkout / ".venv" / "bin" / "dtz-letters"
+        if not exe.is_file():
+            raise SystemExit(f"baseline {name}: {exe} does not exist (make a .venv there)")
+        tools.append(Tool(name, exe, checkout))
+    return tools
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=100, help="letter copies (default 100)")
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
-    parser.add_argument("--memory", action="store_true", help="also N=50 and N=500 (memory)")
+    parser.add_argument("--reps", type=int, default=3, help="paired repetitions (default 3)")
+    parser.add_argument("--sizes", default="40,200", help="letter copies (default 40,200)")
+    parser.add_argument("-j", "--jobs", type=int, default=None, help="our worker processes")
+    parser.add_argument(
+        "--baseline", action="append", default=[], metavar="NAME=CHECKOUT",
+        help="another checkout to compare with (its .venv/bin/dtz-letters)",
+    )  # fmt: skip
     parser.add_argument("--skip-libreoffice", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="two repetitions, N=40 only")
     args = parser.parse_args()
-    have_lo = shutil.which("soffice") is not None and not args.skip_libreoffice
-    print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}")
-
+    sizes = [int(s) for s in args.sizes.split(",")]
+    reps = args.reps
+    if args.quick:
+        sizes, reps = [40], 2
+    libreoffice = shutil.which("soffice") is not None and not args.skip_libreoffice
+    ours = Tool("dtz-letters", Path(sys.executable).with_name("dtz-letters"), REPO)
+    baselines = _baselines(args.baseline)
+    print(
+        f"machine: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}; python "
+        f"{sys.version.split()[0]}; {reps} paired repetitions; baselines: "
+        + (", ".join(f"{b.name} ({b.checkout})" for b in baselines) or "none")
+    )
     with tempfile.TemporaryDirectory(prefix="dtz-bench-") as tmp:
         root = Path(tmp)
-        ours = bench_ours(root / "ours", args.n, args.jobs)
-        print(f"\nN = {args.n} letter copies (DOCX + PDF each), {ours['pages']:.1f} pages per PDF")
-        print(
-            f"  dtz-letters : {ours['seconds']:7.2f} s  {ours['per_second']:7.1f} letters/s"
-            f"  (DOCX + PDF, overview included; {ours['cpu_ms']:.0f} ms CPU per letter)"
-        )
-        print(
-            f"                peak RSS {ours['rss_mib']:.0f} MiB (all processes), "
-            f"{ours['rss_one_mib']:.0f} MiB (largest one); "
-            f"{ours['pdf_bytes'] / 1024:.1f} KB per PDF"
-        )
-        if have_lo:
-            docx = sorted((root / "ours" / "out").glob("*/*.docx"))
-            lo = bench_libreoffice(_flat_copies(docx, root / "docx"), root)
-            print(
-                f"  LibreOffice : {lo['seconds']:7.2f} s  {lo['per_second']:7.1f} letters/s"
-                "  (DOCX to PDF only, one call, warm profile; "
-                f"{lo['cpu_ms']:.0f} ms CPU per letter)"
-            )
-            print(
-                f"  ratio       : {ours['per_second'] / lo['per_second']:.2f}x "
-                "(ours / LibreOffice, letters per second; target >= 3)"
-            )
-
-        # Cold: a new process renders the five-municipality example (imports included).
-        cold_root = root / "cold"
-        cold_root.mkdir()
-        shutil.copytree(REPO / "templates", cold_root / "templates")
-        (cold_root / "letters").mkdir()
-        shutil.copyfile(EXAMPLE, cold_root / "letters" / EXAMPLE.name)
-        example = cold_root / "letters" / EXAMPLE.name
-        # Best of three: one cold start is at the mercy of the page cache and the scheduler.
-        t_ours = min(
-            run_timed(dtz_command([example], cold_root / f"out{i}", args.jobs), cold_root)
-            for i in range(3)
-        )
-        print(f"\ncold render of the example for {len(SLUGS)} municipalities (DOCX + PDF):")
-        print(f"  dtz-letters : {t_ours:7.2f} s (new process, imports included; best of 3)")
-        if have_lo:
-            five = _flat_copies(sorted((cold_root / "out0").glob("*/*.docx")), cold_root / "docx")
-            profile = root / "lo-profile"  # made and warmed above
-            t_lo = min(
-                run_timed(soffice_command(five, cold_root / f"lo{i}", profile), cold_root)
-                for i in range(3)
-            )
-            print(f"  LibreOffice : {t_lo:7.2f} s (one new process, DOCX to PDF only; best of 3)")
-            print(f"  ratio       : {t_lo / t_ours:.2f}x (LibreOffice time / ours; target > 1)")
-
-        if args.memory:
-            print("\nmemory (peak RSS, all processes of the run summed / the largest one):")
-            results = {}
-            for n in (50, 500):
-                r = bench_ours(root / f"mem-{n}", n, args.jobs)
-                results[n] = r
-                print(
-                    f"  N = {n:4d}: {r['rss_mib']:6.0f} MiB / {r['rss_one_mib']:4.0f} MiB"
-                    f"  {r['per_second']:6.1f} letters/s  {r['pdf_bytes'] / 1024:.1f} KB per PDF"
-                )
-            ratio = results[500]["rss_mib"] / results[50]["rss_mib"]
-            ratio_one = results[500]["rss_one_mib"] / results[50]["rss_one_mib"]
-            print(
-                f"  ratio N=500 / N=50: {ratio:.2f} (summed), {ratio_one:.2f} (largest); "
-                "target <= 1.2"
-            )
+        profile = root / "lo-profile"
+        bench = Bench(root, ours, baselines, args.jobs, reps, libreoffice, profile)
+        if libreoffice:
+            # The first start of a new profile builds it (many seconds): not conversion work.
+            warm = bench.fresh("lo-warm")
+            letters = make_workspace(warm, ours, 1)
+            run(render_command(ours, letters, warm / "out", 1), warm)
+            docx = sorted((warm / "out").glob("*/*.docx"))
+            run(soffice_command(docx, warm / "lo", profile), warm, sample=False)
+        for n in sizes:
+            bench.throughput(n)
+        bench.reruns(max(sizes))
+        bench.cold(max(5, 2 * reps + 1))
     return 0
 
 

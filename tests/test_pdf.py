@@ -321,7 +321,12 @@ def test_blocks_get_their_html_structure(workspace: Path) -> None:
     assert "<strong>vet</strong>" in html and "<em>cursief</em>" in html
     assert '<a href="https://www.coevorden.nl">link</a><br>' in html
     assert "javascript" not in html.split("<main>")[1].split("gevaarlijke link")[0]
-    assert '<ol start="3">' in html and "<ul><li><p>genest</p></li></ul>" in html
+    # The start number as an attribute (for the preview) and as CSS (the PDF reads no HTML
+    # attributes as styles for the shared templates).
+    assert (
+        '<ol start="3" style="counter-reset: list-item 3; counter-increment: list-item -1">' in html
+    )
+    assert "<ul><li><p>genest</p></li></ul>" in html
     assert '<th scope="col" class="align-left">Post</th>' in html
     assert '<td class="align-right">1.200</td>' in html
     rendered = render_pdf(brief, style, strict=True)
@@ -495,3 +500,42 @@ def test_a_logo_gone_after_loading_is_an_asset_error(workspace: Path) -> None:
     (workspace / "templates" / "coevorden" / "logo.png").unlink()
     with pytest.raises(AssetError, match=r"logo\.png, which does not exist"):
         render_pdf(brief, style)
+
+
+def test_the_logo_is_encoded_once_and_every_letter_comes_out_the_same(workspace: Path) -> None:
+    """WeasyPrint encodes the logo for the first letter of a process only; later letters get
+    the image it made then. The bytes are the same either way (tables' header cells are
+    named by the table's place, not by an object number a logo's mask would shift)."""
+    from dtz_letters._render import pdf as pdf_renderer
+
+    brief, style = brief_for(
+        workspace,
+        """
+        onderwerp: Logo
+        datum: 2025-03-20
+        status: definitief
+        secties:
+          - tekst: |
+              | Post | Bedrag |
+              |:-----|-------:|
+              | Huur | 1.200 |
+        """,
+    )
+    pdf_renderer.clear_caches()
+    first = render_pdf(brief, style)  # the logo encoded by WeasyPrint, and kept
+    assert len(pdf_renderer._KEPT) == 1
+    later = render_pdf(brief, style)  # a stand-in laid out, the kept logo put back
+    assert later == first
+    with pikepdf.open(io.BytesIO(later)) as pdf:
+        images = [
+            xobject
+            for xobject in pdf.pages[0].Resources.XObject.values()
+            if xobject.get("/Subtype") == "/Image"
+        ]
+        assert len(images) == 1
+        (logo,) = images
+        assert logo.Filter == "/FlateDecode" and "/SMask" in logo  # the PNG, not the stand-in
+        assert (int(logo.Width), int(logo.Height)) == (885, 330)
+        # The reference block's one header cell (Datum), then the two of the data table.
+        ids = sorted(str(e.ID) for e in struct_elements(pdf) if "/ID" in e)
+        assert ids == ["t1-0-0", "t2-0-0", "t2-0-1"]

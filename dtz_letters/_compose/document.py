@@ -158,3 +158,12 @@ class Outline:
             self._open.pop()
         self._open.append(markdown_level)
         return self.above + len(self._open)
+
+    @property
+    def state(self) -> tuple[int, ...]:
+        """Where the outline stands: with ``above``, all that decides the next levels."""
+        return (self.above, *self._open)
+
+    def restore(self, state: tuple[int, ...]) -> None:
+        """Stand where :attr:`state` was ``state``."""
+        self.above, *self._open = state

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -179,13 +180,33 @@ def parse_markdown(
     :class:`.document.Outline`); without one, the text's first heading level becomes
     ``heading_offset + 1``.
     """
+    outline = outline or Outline(heading_offset)
+    # The copies of a letter share most of their texts: each text is parsed once per
+    # process (for each place in an outline it can start from), its blocks reused.
+    key = (source, outline.state)
+    known = _parsed.get(key)
+    if known is not None:
+        _parsed.move_to_end(key)
+        blocks, after = known
+        outline.restore(after)
+        return blocks
     env: dict[str, Any] = {}
     tokens = check_tokens(_parser().parse(source, env))  # budgets.py: refused before layout
-    converter = _Converter(tokens, env, outline or Outline(heading_offset))
+    converter = _Converter(tokens, env, outline)
     blocks = converter.convert()
     if converter.refusals:
         raise MarkdownError(sorted(converter.refusals, key=lambda r: r.line))
+    _parsed[key] = (blocks, outline.state)
+    if len(_parsed) > _PARSED_KEPT:
+        _parsed.popitem(last=False)
     return blocks
+
+
+#: Texts parsed in this process, with where they left the outline (the most recent last).
+_parsed: OrderedDict[tuple[str, tuple[int, ...]], tuple[tuple[Block, ...], tuple[int, ...]]] = (
+    OrderedDict()
+)
+_PARSED_KEPT = 256
 
 
 def _line(token: Token) -> int:

@@ -114,7 +114,7 @@ def stable_image_names(doc: pikepdf.Pdf) -> None:
     holders: list[pikepdf.Object] = []  # content streams that draw with these names
     for page in doc.pages:
         holders.append(page.obj)
-        for xobjects in _xobject_dicts(page.obj.get("/Resources")):
+        for xobjects in xobject_dicts(page.obj.get("/Resources")):
             for name in list(xobjects.keys()):
                 obj = xobjects[name]
                 if not _IMAGE_NAME.fullmatch(name):
@@ -144,7 +144,7 @@ def stable_image_names(doc: pikepdf.Pdf) -> None:
                 stream.write(changed)
 
 
-def _xobject_dicts(resources: object) -> list[pikepdf.Dictionary]:
+def xobject_dicts(resources: object) -> list[pikepdf.Dictionary]:
     """The /XObject dictionaries of ``resources`` and of the forms they hold."""
     found: list[pikepdf.Dictionary] = []
     todo = [resources]

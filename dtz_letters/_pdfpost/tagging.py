@@ -24,6 +24,8 @@ workspace lies (images are named by their data, not by their file's path).
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 from copy import deepcopy
 
 import pikepdf
@@ -82,14 +84,23 @@ _PDFUA_SCHEMA = f"""\
 </rdf:Description>"""
 
 
-def make_accessible(pdf: bytes, *, stable_names: bool = True) -> tuple[bytes, list[str]]:
+def make_accessible(
+    pdf: bytes,
+    *,
+    stable_names: bool = True,
+    prepare: Callable[[pikepdf.Pdf], None] | None = None,
+) -> tuple[bytes, list[str]]:
     """Mend WeasyPrint's tagging of ``pdf``; return the new bytes and the problems left.
 
     The file claims PDF/UA-1 in its XMP metadata exactly when the problem list is empty.
     With ``stable_names``, images are named by their data (the PDF/A finishing step of the
-    archive does that itself, and its files keep the bytes they had).
+    archive does that itself, and its files keep the bytes they had). ``prepare`` is the
+    caller's own step on the opened PDF, before anything else (the renderer puts its
+    logo back, see :mod:`.images`): the file is opened and saved once.
     """
     with pikepdf.open(io.BytesIO(pdf)) as doc:
+        if prepare is not None:
+            prepare(doc)
         root = doc.Root.get("/StructTreeRoot")
         contents: dict[tuple[int, int], Instructions] = {}
         if isinstance(root, pikepdf.Dictionary):
@@ -102,7 +113,7 @@ def make_accessible(pdf: bytes, *, stable_names: bool = True) -> tuple[bytes, li
                 contents[page.obj.objgen] = _mend_content(
                     doc, page, orphans.get(page.obj.objgen, set())
                 )
-            _mend_structure(doc, root, found)
+            _mend_structure(doc, root, found, stable_ids=stable_names)
         else:
             for page in doc.pages:
                 contents[page.obj.objgen] = _mend_content(doc, page, set())
@@ -220,11 +231,17 @@ def _mend_content(doc: pikepdf.Pdf, page: pikepdf.Page, furniture: set[int]) -> 
 
 
 def _mend_structure(
-    doc: pikepdf.Pdf, root: pikepdf.Dictionary, found: list[pikepdf.Dictionary]
+    doc: pikepdf.Pdf,
+    root: pikepdf.Dictionary,
+    found: list[pikepdf.Dictionary],
+    stable_ids: bool = True,
 ) -> None:
     """Mend the structure tree; ``found`` are its elements (nesting a list moves it in the
-    tree, and the other steps do not care in which order they come)."""
+    tree, and the other steps do not care in which order they come). With ``stable_ids``,
+    header cells are named by their table's place in the letter (see :func:`_stable_ids`)."""
     _tag_footnotes(root)
+    if stable_ids:
+        _stable_ids(found)
     kinds = [str(element.S) for element in found]
     for element, kind in zip(found, kinds, strict=True):
         if kind == "/L":
@@ -333,6 +350,39 @@ def _set_scope(cell: pikepdf.Dictionary) -> None:
         cells = [k for k in kids_of(row) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
         column = not (cells and cells[0].objgen == cell.objgen)
     attributes.Scope = pikepdf.Name.Column if column else pikepdf.Name.Row
+
+
+#: WeasyPrint's name for a header cell: its table's object number, its row and column.
+_HEADER_ID = re.compile(r"(\d+)-(\d+)-(\d+)")
+
+
+def _stable_ids(found: list[pikepdf.Dictionary]) -> None:
+    """Name header cells after their table's place among the letter's tables ("t2-0-1")
+    instead of its PDF object number, and the cells' /Headers with them.
+
+    An object number counts the objects written before the table, so it changes with
+    anything else in the file (a logo with a transparency mask is one object more than
+    one without), while the table is the same.
+    """
+    tables: dict[str, str] = {}
+
+    def renamed(value: object) -> object:
+        if isinstance(value, pikepdf.String):
+            match = _HEADER_ID.fullmatch(str(value))
+            if match:
+                table = tables.setdefault(match.group(1), f"t{len(tables) + 1}")
+                return pikepdf.String(f"{table}-{match.group(2)}-{match.group(3)}")
+        return value
+
+    for element in found:
+        if "/ID" in element:
+            element.ID = renamed(element.ID)
+        attributes = element.get("/A")
+        for attribute in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+            if isinstance(attribute, pikepdf.Dictionary) and "/Headers" in attribute:
+                headers = attribute.Headers
+                if isinstance(headers, pikepdf.Array):
+                    attribute.Headers = pikepdf.Array([renamed(h) for h in headers])
 
 
 def _index_ids(doc: pikepdf.Pdf, root: pikepdf.Dictionary, found: list[pikepdf.Dictionary]) -> None:

@@ -119,6 +119,16 @@ def _unknown_block(block: object) -> NoReturn:
     )
 
 
+def logo_path(brief: Brief, style: HouseStyle) -> Path:
+    """The file of the letter's logo (in the municipality's folder, as the profile names it)."""
+    return style.gemeente / brief.logo.bestand
+
+
+def logo_url(brief: Brief, style: HouseStyle) -> str:
+    """The logo's URL, as the HTML names it."""
+    return logo_path(brief, style).as_uri()
+
+
 def _context(brief: Brief, style: HouseStyle) -> dict[str, Any]:
     return {
         "brief": brief,
@@ -127,6 +137,6 @@ def _context(brief: Brief, style: HouseStyle) -> dict[str, Any]:
         "title": f"{brief.documenttype}: {brief.onderwerp}",
         # The one-line running header of later pages, the same as the Word file's.
         "kop": running_header(brief, style),
-        "logo": {"url": (style.gemeente / brief.logo.bestand).as_uri(), "alt": brief.logo.alt},
+        "logo": {"url": logo_url(brief, style), "alt": brief.logo.alt},
         "colours": {"accent": brief.kleuren.accent, "tekst": brief.kleuren.tekst},
     }

@@ -13,12 +13,14 @@ that would silently change the letter is left as a log line.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mimetypes
 import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,10 +40,11 @@ with quick_library_lookup():
 
 from .._compose.brief import Brief
 from .._input.workspace import HouseStyle
+from .._pdfpost.images import KeptImage, keep, put_back, stand_in
 from .._pdfpost.tagging import make_accessible
 from ..errors import AssetError, RenderError, display_path
 from .fonts import font_warning
-from .html import render_html
+from .html import logo_path, logo_url, render_html
 
 #: The base stylesheet, and the optional stylesheet of a municipality read after it.
 BASE_CSS = "letter.css"
@@ -88,7 +91,10 @@ def render_pdf(
     """
     html = render_html(brief, style)
     stylesheets = _stylesheets(style, _stamp(style))
-    fetcher = AssetFetcher(style.asset_roots)
+    # The logo as WeasyPrint embedded it in an earlier letter, or None (the archive's PDF/A
+    # is always made the plain way: its bytes stay as they were).
+    logo = _Logo.of(brief, style) if variant is None else None
+    fetcher = AssetFetcher(style.asset_roots, logo.stand_ins() if logo else {})
     document = HTML(string=html, base_url=style.base_url, url_fetcher=fetcher)
     with _weasyprint_warnings() as warnings, _fixed_font_timestamps():
         try:
@@ -97,8 +103,10 @@ def render_pdf(
                 font_config=_font_config(style.templates),
                 pdf_tags=True,
                 pdf_variant=variant,
-                # HTML attributes as styles: what makes <ol start="3"> count from 3.
-                presentational_hints=True,
+                # HTML attributes as styles (<img width>, <td align>) only for a municipality's
+                # own templates: the shared ones style with CSS alone, and matching the
+                # hints' stylesheet costs every letter several milliseconds.
+                presentational_hints=style.overrides("*.j2"),
             )
         except FatalURLFetchingError as exc:
             # Raised through the fetcher, which recorded why.
@@ -107,7 +115,9 @@ def render_pdf(
     fetcher.raise_failures()
     _raise_warnings(warnings, strict, f"{brief.name} ({brief.slug})")
     # Page furniture as artifacts, lists and tables mended, PDF/UA-1 claimed only if it holds.
-    pdf, problems = make_accessible(pdf, stable_names=variant is None)
+    pdf, problems = make_accessible(
+        pdf, stable_names=variant is None, prepare=logo.settle if logo else None
+    )
     if strict and problems:
         raise RenderError(
             f"The PDF of {brief.name} ({brief.slug}) is not accessible: {problems[0]}"
@@ -116,10 +126,77 @@ def render_pdf(
 
 
 def clear_caches() -> None:
-    """Forget the parsed stylesheets and font configurations of this process: the next
-    render reads and fetches them again."""
+    """Forget the parsed stylesheets, font configurations and kept logos of this process:
+    the next render reads and fetches them again."""
     _parse_stylesheets.cache_clear()
     _font_config.cache_clear()
+    _KEPT.clear()
+
+
+# --------------------------------------------------------------------------- the logo
+
+
+#: Each logo as WeasyPrint embedded it (by file, its date and size), see :mod:`images`.
+_KEPT: dict[tuple[Path, int, int, int], KeptImage] = {}
+
+
+@dataclass(frozen=True)
+class _Logo:
+    """A letter's logo: WeasyPrint encodes it for the first letter of a process; later
+    letters get a stand-in WeasyPrint embeds as it is, and the kept image put back."""
+
+    url: str  # as the HTML names it (WeasyPrint names the image after it)
+    key: tuple[Path, int, int, int]
+    size: tuple[int, int]  # pixels
+
+    @classmethod
+    def of(cls, brief: Brief, style: HouseStyle) -> _Logo | None:
+        """The logo of ``brief`` if it is a raster image WeasyPrint would encode again
+        (not a JPEG, which it embeds as it is); None otherwise, or when it cannot be read
+        (the render then says why)."""
+        path = logo_path(brief, style)
+        try:
+            stat = path.stat()
+            key = (path, stat.st_mtime_ns, stat.st_size, stat.st_ino)
+            size = _raster_size(*key)
+        except OSError:
+            return None
+        return cls(logo_url(brief, style), key, size) if size else None
+
+    def stand_ins(self) -> dict[str, bytes]:
+        """What the fetcher serves instead of the logo: a stand-in, once it is kept."""
+        return {self.url: _stand_in(*self.size)} if self.key in _KEPT else {}
+
+    def settle(self, doc: Any) -> None:
+        """On the rendered PDF: put the kept logo back, or keep it for the next letters."""
+        kept = _KEPT.get(self.key)
+        if kept is not None:
+            if not put_back(doc, _stand_in(*self.size), kept):
+                raise RenderError("The stand-in of the logo is not in the PDF.")
+            return
+        digest = hashlib.md5(self.url.encode(), usedforsecurity=False).hexdigest()
+        for interpolate in ("1", "0"):  # WeasyPrint's name for it: /i<MD5 of URL><flag>
+            found = keep(doc, f"/i{digest}{interpolate}")
+            if found is not None:
+                _KEPT[self.key] = found
+                return
+
+
+@lru_cache(maxsize=32)
+def _raster_size(path: Path, mtime_ns: int, size: int, inode: int) -> tuple[int, int] | None:
+    """The pixel size of a raster image WeasyPrint re-encodes (not a JPEG); else None."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            return None if image.format in ("JPEG", "MPO") else image.size
+    except (UnidentifiedImageError, OSError):
+        return None
+
+
+@lru_cache(maxsize=32)
+def _stand_in(width: int, height: int) -> bytes:
+    return stand_in(width, height)
 
 
 # --------------------------------------------------------------------------- fonts
@@ -239,11 +316,13 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
     first recorded failure after WeasyPrint returns.
     """
 
-    def __init__(self, roots: tuple[Path, ...]) -> None:
+    def __init__(self, roots: tuple[Path, ...], stand_ins: dict[str, bytes] | None = None) -> None:
         # fail_on_errors stops WeasyPrint at the first refused URL where it can.
         super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True)
         self.roots = tuple(root.resolve() for root in roots)
         self.failures: list[AssetError] = []
+        #: URLs answered with other data (a JPEG): the logo's stand-in, see _Logo.
+        self.stand_ins = stand_ins or {}
 
     def fetch(self, url: str, headers: Any = None) -> Any:
         try:
@@ -269,6 +348,9 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
                 "folders and data: URLs may be used."
             )
         path = self._allowed_path(url)
+        if url in self.stand_ins:
+            body = self.stand_ins[url]
+            return _StandIn(url, body=body, headers={"Content-Type": "image/jpeg"})
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         try:
             body = path.read_bytes()
@@ -293,6 +375,15 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
         if not path.is_file():
             raise AssetError(f"The house style needs {display_path(path)}, which does not exist.")
         return path
+
+
+class _StandIn(URLFetcherResponse):  # type: ignore[misc]
+    """The response with the logo's stand-in: no file path, or WeasyPrint would embed the
+    file itself (it reads a local image's data from its file, not from the response)."""
+
+    @property
+    def path(self) -> None:
+        return None
 
 
 def _short(url: str) -> str:
