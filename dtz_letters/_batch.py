@@ -445,19 +445,20 @@ def _run(todo: list[int], jobs: int | None, finished: Callable[[int, Outcome], N
     if not todo:
         return
     cpus = jobs or _usable_cpus()
-    if min(cpus, len(todo)) == 1:
-        for i in todo:
-            result = run_job(Job(i, tuple(_PLANS[i].todo)))
-            assert isinstance(result, Outcome)
-            finished(i, result)
-        return
     work = [Job(i, tuple(_PLANS[i].todo)) for i in todo]
     # Fewer copies than workers: each format of a copy is a job of its own, and the workers
     # import their renderers side by side (a single letter comes out in the time of its PDF).
     split = len(work) < cpus and sum(len(job.formats) for job in work) > len(work)
     if split:
         work = [Job(job.plan, (name,), whole=False) for job in work for name in job.formats]
-    else:
+    workers = min(cpus, len(work))
+    if workers == 1:
+        for job in work:
+            result = run_job(job)
+            assert isinstance(result, Outcome)
+            finished(job.plan, result)
+        return
+    if not split:
         _warm_up(
             sorted({name for job in work for name in job.formats}),
             any(_PLANS[job.plan].thumbnail for job in work),
@@ -465,7 +466,6 @@ def _run(todo: list[int], jobs: int | None, finished: Callable[[int, Outcome], N
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    workers = min(cpus, len(work))
     ctx = multiprocessing.get_context("fork")
     parts: dict[int, list[Part]] = {}
     failed: set[int] = set()  # copies a part of which failed: their other parts are dropped
