@@ -51,7 +51,7 @@ from typing import Any
 from . import _version
 from ._compose.brief import Brief
 from ._input.workspace import HouseStyle, Workspace
-from ._render.libs import library_path
+from ._render.libs import library_files
 from ._render.registry import Renderer
 from .errors import Problem
 
@@ -346,18 +346,17 @@ def _code_identity() -> dict[str, Any]:
         own.update(path.relative_to(package).as_posix().encode() + b"\0")
         own.update(file_digest(path).encode())
     libraries = []
-    for name in _LIBRARIES:
-        found = library_path(name)
-        if found is not None:
-            with contextlib.suppress(OSError):
-                real = found.resolve()
-                stat = real.stat()
-                libraries.append([name, real.name, stat.st_size, stat.st_mtime_ns])
+    for found in library_files(_LIBRARIES):
+        with contextlib.suppress(OSError):
+            real = found.resolve()
+            stat = real.stat()
+            libraries.append([str(found), real.name, stat.st_size, stat.st_mtime_ns])
     return {
         "files": own.hexdigest(),
         "python": sys.version,
         "packages": installed_packages(),
         "libraries": libraries,
+        "LD_LIBRARY_PATH": os.environ.get("LD_LIBRARY_PATH"),
     }
 
 

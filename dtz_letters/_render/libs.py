@@ -1,4 +1,5 @@
-"""Finding the C libraries WeasyPrint loads, without a compiler run per name.
+"""Importing WeasyPrint quickly: its C libraries found without a compiler run per name, and
+the parts of fontTools it imports for fonts the house style does not have loaded only if used.
 
 WeasyPrint's ``ffi`` module tries several names for each library (GLib, Pango, HarfBuzz,
 fontconfig); cffi resolves a bare name through ``ctypes.util.find_library``, which on Linux
@@ -12,10 +13,13 @@ loader finds by itself, ``LD_LIBRARY_PATH`` included).
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 import re
 import subprocess
 import sys
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -53,14 +57,23 @@ def _abi() -> str:
     return tags.get(machine, "libc6")
 
 
-def library_path(name: str) -> Path | None:
-    """Where the dynamic loader finds library ``name`` (``pango-1.0``), from the ldconfig
-    cache; None when it is not there (or not on Linux)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    pattern = rf"\s+lib{re.escape(name)}\.so[^\s]*\s+\({re.escape(_abi())}[^)]*\)\s+=>\s+(\S+)"
-    match = re.search(pattern, _ldconfig_cache())
-    return Path(match.group(1)) if match else None
+#: The dynamic loader's cache of the system's libraries (Linux).
+LD_SO_CACHE = Path("/etc/ld.so.cache")
+
+
+def library_files(names: tuple[str, ...]) -> list[Path]:
+    """The files of the libraries ``names`` (``pango-1.0``) as the dynamic loader's cache
+    lists them (every version it knows), read from the cache file itself, without running
+    ldconfig; empty where there is no such cache (not Linux)."""
+    try:
+        data = LD_SO_CACHE.read_bytes()
+    except OSError:
+        return []
+    found: list[Path] = []
+    for name in names:
+        pattern = rb"/[^\x00]*/lib" + re.escape(name.encode()) + rb"\.so[^\x00]*"
+        found += [Path(os.fsdecode(m)) for m in sorted(set(re.findall(pattern, data)))]
+    return found
 
 
 def find_in_cache(name: str) -> str | None:
@@ -87,3 +100,51 @@ def quick_library_lookup() -> Iterator[None]:
         yield
     finally:
         ctypes.util.find_library = original
+
+
+#: What WeasyPrint imports from fontTools at module level for fonts it has to subset without
+#: HarfBuzz and for variable fonts, with the functions it takes from them. With HarfBuzz and
+#: static fonts (the house fonts) neither is used: about 50 ms of every cold start.
+_UNUSED_WITH_HARFBUZZ: dict[str, tuple[str, ...]] = {
+    "fontTools.subset": (),
+    "fontTools.varLib.instancer": ("instantiateVariableFont",),
+}
+
+
+@contextmanager
+def deferred_font_tools() -> Iterator[None]:
+    """While the block runs (WeasyPrint's import), the modules of
+    :data:`_UNUSED_WITH_HARFBUZZ` not yet imported are registered as stand-ins that import
+    them at first use (any attribute of the module, or a call of a function taken from it),
+    so nothing changes when they are used."""
+    for name, functions in _UNUSED_WITH_HARFBUZZ.items():
+        if name not in sys.modules:
+            sys.modules[name] = _deferred(name, functions)
+    yield
+
+
+def _deferred(name: str, functions: tuple[str, ...]) -> types.ModuleType:
+    stand_in = types.ModuleType(name, f"{name}, imported at first use")
+
+    def real() -> types.ModuleType:
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        return importlib.import_module(name)
+
+    def function(attribute: str) -> object:
+        def call(*args: object, **kwargs: object) -> object:
+            return getattr(real(), attribute)(*args, **kwargs)
+
+        call.__name__ = attribute
+        return call
+
+    def other(attribute: str) -> object:
+        # The import system asks a module for __path__ and the like: no reason to load it.
+        if attribute.startswith("__") and attribute.endswith("__"):
+            raise AttributeError(attribute)
+        return getattr(real(), attribute)
+
+    for attribute in functions:
+        setattr(stand_in, attribute, function(attribute))
+    stand_in.__dict__["__getattr__"] = other  # PEP 562: any other attribute imports it
+    return stand_in

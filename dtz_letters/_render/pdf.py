@@ -27,9 +27,9 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from .libs import quick_library_lookup
+from .libs import deferred_font_tools, quick_library_lookup
 
-with quick_library_lookup():
+with quick_library_lookup(), deferred_font_tools():
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import (
