@@ -464,11 +464,18 @@ def _run(todo: list[int], jobs: int | None, finished: Callable[[int, Outcome], N
             any(_PLANS[job.plan].thumbnail for job in work),
         )
     import multiprocessing
+    import tempfile
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("fork")
     parts: dict[int, list[Part]] = {}
     failed: set[int] = set()  # copies a part of which failed: their other parts are dropped
+    # Workers end without Python's exit handlers, so temporary files they leave (WeasyPrint
+    # copies the house fonts into a folder it removes only then) go into a folder of the
+    # batch's, removed when the workers are done.
+    scratch = tempfile.TemporaryDirectory(prefix="dtz-render-")
+    previous_tempdir = tempfile.tempdir
+    tempfile.tempdir = scratch.name
     # What the parent holds now (the imported renderers, the validated letters) is never
     # garbage in a worker: frozen, a worker's collector does not scan it, so does not touch
     # (and copy) the pages it shares with the parent.
@@ -493,6 +500,8 @@ def _run(todo: list[int], jobs: int | None, finished: Callable[[int, Outcome], N
                     finished(job.plan, _assemble(job.plan, arrived))
     finally:
         gc.unfreeze()
+        tempfile.tempdir = previous_tempdir
+        scratch.cleanup()
 
 
 def _assemble(index: int, arrived: list[Part]) -> Outcome:

@@ -394,3 +394,23 @@ def test_publish_and_preview_take_the_pdf_render_made(
     preview.refresh()
     served = preview.output("emmen", "pdf")
     assert served is not None and served[0] == rendered
+
+
+def test_workers_leave_no_temporary_files(workspace: Path, tmp_path: Path) -> None:
+    """WeasyPrint copies the house fonts into a temporary folder it removes only when the
+    process ends normally, which a worker never does: the batch removes what they leave."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    env.pop("DTZ_LETTERS_CACHE", None)
+    letter = workspace / "letters" / "dtz-samenwerkingsverband.yaml"
+    for extra in ([], ["-g", "emmen", "--force"]):  # a pool of copies; one copy split by format
+        result = subprocess.run(
+            [sys.executable, "-m", "dtz_letters", "render", str(letter), "-o", "out", *extra],
+            cwd=workspace,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+    assert list(scratch.iterdir()) == []
