@@ -122,6 +122,7 @@ def render_batch(
     on_progress: Callable[[Outcome, int, int], None] | None = None,
     overview: bool = True,
     force: bool = False,
+    while_rendering: Callable[[], None] | None = None,
 ) -> BatchReport:
     """Render letters for every municipality they name (or only ``gemeenten``) in every
     format (default: the default formats, DOCX and PDF) and write the files into
@@ -131,7 +132,10 @@ def render_batch(
     An output whose inputs have not changed since it was last rendered is taken from the
     workspace's output cache (``.dtz-cache/``) instead of being rendered again, and a file
     that already holds it is not written; ``force`` renders everything anyway. Each
-    outcome's ``state`` says which ("rendered", "from the cache", "unchanged")."""
+    outcome's ``state`` says which ("rendered", "from the cache", "unchanged").
+
+    ``while_rendering`` is called once in this process while worker processes render (if
+    any do): this process waits then, and can prepare what it shows afterwards."""
     from ._batch import render_batch as run_batch
 
     return run_batch(
@@ -144,6 +148,7 @@ def render_batch(
         on_progress=on_progress,
         overview=overview,
         force=force,
+        meanwhile=while_rendering,
     )
 
 

@@ -95,11 +95,14 @@ def render_batch(
     on_progress: Callable[[Outcome, int, int], None] | None = None,
     overview: bool = True,
     force: bool = False,
+    meanwhile: Callable[[], None] | None = None,
 ) -> BatchReport:
     """Render every letter for every municipality it names; collect outcomes, never stop.
 
     Outputs found in the cache are not rendered again (``force``: they are). With
     ``overview``, ``index.html`` in the output folder is brought up to date afterwards.
+    ``meanwhile`` is called once while worker processes render, if they do: this process
+    is idle then, and can prepare what it needs afterwards.
     """
     names = tuple(dict.fromkeys(formats)) if formats else default_formats()
     for name in names:
@@ -140,6 +143,7 @@ def render_batch(
             [i for i, plan in enumerate(plans) if plan.todo],
             jobs,
             lambda i, outcome: finished(order[i], outcome),
+            lambda: _meanwhile(overview, meanwhile),
         )
     finally:
         _PLANS.clear()
@@ -218,7 +222,8 @@ def run_job(job: Job) -> Outcome | Part:
     try:
         rendered = {name: _render(plan, name) for name in job.formats}
         thumb = None
-        if plan.thumbnail is not None and "pdf" in rendered:
+        # A copy split over workers gets its thumbnail from the batch, which is idle meanwhile.
+        if job.whole and plan.thumbnail is not None and "pdf" in rendered:
             thumb = _thumbnail(rendered["pdf"][0])
     except DtzLettersError as exc:
         return Outcome(copy.shown, copy.slug, error=failure_line(exc, copy))
@@ -440,8 +445,24 @@ def _warm_up(formats: Sequence[str], thumbnails: bool) -> None:
         _overview.warm_up()
 
 
-def _run(todo: list[int], jobs: int | None, finished: Callable[[int, Outcome], None]) -> None:
-    """Render the plans at ``todo``, calling ``finished`` with each one's outcome."""
+def _meanwhile(overview: bool, more: Callable[[], None] | None) -> None:
+    """What this process does while its workers render: what it needs afterwards, so that
+    it is ready when the last copy comes back (the overview's template, the thumbnailer;
+    and whatever the caller asks)."""
+    for step in (_overview.warm_up_page, _overview.warm_up) if overview else ():
+        step()
+    if more is not None:
+        more()
+
+
+def _run(
+    todo: list[int],
+    jobs: int | None,
+    finished: Callable[[int, Outcome], None],
+    meanwhile: Callable[[], None] = lambda: None,
+) -> None:
+    """Render the plans at ``todo``, calling ``finished`` with each one's outcome; with
+    worker processes, ``meanwhile`` once they are at work."""
     if not todo:
         return
     cpus = jobs or _usable_cpus()
@@ -465,7 +486,7 @@ def _run(todo: list[int], jobs: int | None, finished: Callable[[int, Outcome], N
         )
     import multiprocessing
     import tempfile
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     ctx = multiprocessing.get_context("fork")
     parts: dict[int, list[Part]] = {}
@@ -484,20 +505,31 @@ def _run(todo: list[int], jobs: int | None, finished: Callable[[int, Outcome], N
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             # One job at a time: a job is 0.1 s of work and a few hundred bytes to send, and
             # larger chunks leave one worker idle at the end while the other finishes a chunk.
-            for job, result in zip(work, pool.map(run_job, work), strict=True):
-                if job.plan in failed:
-                    continue
-                if isinstance(result, Outcome):
-                    if not job.whole:
-                        failed.add(job.plan)
-                        parts.pop(job.plan, None)
-                    finished(job.plan, result)
-                    continue
-                arrived = parts.setdefault(job.plan, [])
-                arrived.append(result)
-                if len(arrived) == len(_PLANS[job.plan].todo):
-                    del parts[job.plan]
-                    finished(job.plan, _assemble(job.plan, arrived))
+            pending = {pool.submit(run_job, job): job for job in work}
+            idle = False
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = pending.pop(future)
+                    result = future.result()
+                    if job.plan in failed:
+                        continue
+                    if isinstance(result, Outcome):
+                        if not job.whole:
+                            failed.add(job.plan)
+                            parts.pop(job.plan, None)
+                        finished(job.plan, result)
+                        continue
+                    arrived = parts.setdefault(job.plan, [])
+                    arrived.append(result)
+                    if len(arrived) == len(_PLANS[job.plan].todo):
+                        del parts[job.plan]
+                        finished(job.plan, _assemble(job.plan, arrived))
+                if not idle and len(pending) < workers:
+                    # A worker has nothing left to do, so a CPU is free: this process
+                    # prepares what it needs afterwards (every worker is forked by now).
+                    idle = True
+                    meanwhile()
     finally:
         gc.unfreeze()
         tempfile.tempdir = previous_tempdir

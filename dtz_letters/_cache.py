@@ -55,9 +55,6 @@ from ._render.libs import library_files
 from ._render.registry import Renderer
 from .errors import Problem
 
-#: The folder of the cache in a workspace, and the variable that moves it elsewhere.
-FOLDER = ".dtz-cache"
-ENVIRONMENT_VARIABLE = "DTZ_LETTERS_CACHE"
 #: At most this much is kept; the entries used longest ago are removed first.
 LIMIT_BYTES = 1 << 30
 #: Changes when the form of keys or entries changes: every older entry is then unused.
@@ -92,8 +89,7 @@ class OutputCache:
     def of(cls, workspace: Workspace) -> OutputCache:
         """The cache of ``workspace``: ``.dtz-cache/`` in it, unless ``DTZ_LETTERS_CACHE``
         names another folder."""
-        named = os.environ.get(ENVIRONMENT_VARIABLE)
-        return cls(Path(named) if named else workspace.root / FOLDER)
+        return cls(workspace.cache)
 
     # ------------------------------------------------------------------ keys
 
@@ -231,7 +227,7 @@ class OutputCache:
                 total += path.stat().st_size
         return total
 
-    def _entries(self) -> Iterator[Path]:
+    def _entries(self) -> Iterator[Path]:  # the outputs, not the compiled templates
         objects = self.folder / "objects"
         if objects.is_dir():
             for path in objects.glob("*/*"):
@@ -343,8 +339,12 @@ def _code_identity() -> dict[str, Any]:
     for path in _files_under(package):
         if "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
             continue
-        own.update(path.relative_to(package).as_posix().encode() + b"\0")
-        own.update(file_digest(path).encode())
+        # By name, size and date (as Python decides whether its compiled copy is current):
+        # reading every file of the package would cost each run a few milliseconds more.
+        stat = path.stat()
+        own.update(
+            f"{path.relative_to(package).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode()
+        )
     libraries = []
     for found in library_files(_LIBRARIES):
         with contextlib.suppress(OSError):

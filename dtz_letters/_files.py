@@ -9,15 +9,20 @@ from collections.abc import Mapping
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, fsync it, and rename it into place."""
-    tmp = _write_temporary(path, data)
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to a temporary file beside ``path``, fsync it, and rename it into place.
+
+    Without ``durable`` nothing waits for the disk: for files made again from others when
+    they are found wrong (the overview's page and thumbnails), which a crash may leave
+    empty but never half-replaced while the machine runs."""
+    tmp = _write_temporary(path, data, durable=durable)
     try:
         os.replace(tmp, path)
     except BaseException:
         _unlink(tmp)
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
 def replace_together(files: Mapping[Path, bytes]) -> None:
@@ -69,15 +74,17 @@ def _temporary_name(path: Path) -> str:
     return tmp
 
 
-def _write_temporary(path: Path, data: bytes) -> str:
-    """``data`` in a new temporary file beside ``path``, on disk (fsync); its name."""
+def _write_temporary(path: Path, data: bytes, durable: bool = True) -> str:
+    """``data`` in a new temporary file beside ``path``, on disk (fsync) if ``durable``;
+    its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
     except BaseException as exc:
         _unlink(tmp)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from ._files import write_atomic
 from ._reports import Outcome, PublishOutcome
-from ._templating import environment
 
 _MANIFEST = ".index.json"
 #: 256 px wide for A4 (595 pt), the width of a card's picture.
@@ -154,7 +155,7 @@ def _write_changed(path: Path, data: bytes) -> None:
             return
     except OSError:
         pass
-    write_atomic(path, data)
+    write_atomic(path, data, durable=False)  # made again from the manifest and outcomes
 
 
 def _forget_withdrawn(entries: dict[str, dict[str, str]], out: Path) -> None:
@@ -188,7 +189,7 @@ THUMBNAIL_FORM = f"png, scale {_THUMB_SCALE}, {_THUMB_COLOURS} colours"
 
 def write_thumbnail(target: Path, png: bytes) -> None:
     """Write the thumbnail ``png`` (see :func:`thumbnail`) to ``target``."""
-    write_atomic(target, png)
+    write_atomic(target, png, durable=False)  # made again from its PDF when found wrong
 
 
 def thumbnail(pdf: bytes) -> bytes:
@@ -224,9 +225,20 @@ def _html(entries: dict[str, dict[str, str]], failures: list[dict[str, str]]) ->
         why = failed.get((row["letter"], row["gemeente"])) or failed.get((row["letter"], ""))
         card["failed"] = why or ""
         cards.append(card)
-    return (
-        environment().from_string(_TEMPLATE).render(rows=cards, formats=formats, failures=failures)
-    )
+    return str(_page().render(rows=cards, formats=formats, failures=failures))
+
+
+@cache
+def _page() -> Any:
+    """The page's template, compiled once per process (Jinja is imported only for it)."""
+    from ._templating import environment
+
+    return environment().from_string(_TEMPLATE)
+
+
+def warm_up_page() -> None:
+    """Compile the page's template now: while worker processes render, before it is needed."""
+    _page()
 
 
 #: The keys of a manifest entry that are not the files of a format.

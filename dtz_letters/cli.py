@@ -12,6 +12,8 @@ internal error, a bug in dtz-letters: one line says so and where its traceback w
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import os
 import sys
 import tempfile
@@ -343,7 +345,16 @@ class _Log:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    code = main()
+    # Python's own teardown frees every object of every module one by one: some 50 ms after
+    # a render, more than the rest of a run that had nothing to render. What has to happen at
+    # the end happens here: the exit handlers (temporary folders, log files), the output
+    # flushed; then the process ends.
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader gone, a stream closed
+            stream.flush()
+    os._exit(code)
 
 
 def _check(paths: list[Path]) -> int:
@@ -372,6 +383,7 @@ def _render(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             on_progress=progress.advance if progress else None,
             force=args.force,
+            while_rendering=_import_table,
         )
     finally:
         if progress:
@@ -414,6 +426,12 @@ class _Progress:
 
     def stop(self) -> None:
         self.progress.stop()
+
+
+def _import_table() -> None:
+    """The summary's table printer, imported while the workers render."""
+    import rich.console
+    import rich.table  # noqa: F401
 
 
 def _summary(report: BatchReport) -> None:

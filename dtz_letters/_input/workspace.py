@@ -6,11 +6,17 @@ It is the one place where a municipality's slug becomes a folder: its profile, a
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DtzLettersError, ProfileError, UnknownGemeenteError
 from .load import ProfileFile, read_profile
+
+#: The folder of the output cache in a workspace, and the variable that moves it elsewhere
+#: (a folder shared by several checkouts, a CI cache).
+CACHE_FOLDER = ".dtz-cache"
+CACHE_VARIABLE = "DTZ_LETTERS_CACHE"
 
 #: The shared house style and the shipped fonts: folders of ``templates/`` that are not
 #: municipalities.
@@ -69,6 +75,13 @@ class HouseStyle:
         return self.gemeente.is_dir() and any(self.gemeente.glob(pattern))
 
 
+def cache_folder(root: Path) -> Path:
+    """The cache folder of the workspace at ``root``: ``.dtz-cache/`` in it, unless the
+    environment variable ``DTZ_LETTERS_CACHE`` names another folder."""
+    named = os.environ.get(CACHE_VARIABLE)
+    return Path(named) if named else root / CACHE_FOLDER
+
+
 @dataclass
 class Workspace:
     root: Path
@@ -103,6 +116,11 @@ class Workspace:
     @property
     def output(self) -> Path:
         return self.root / "output"
+
+    @property
+    def cache(self) -> Path:
+        """Where this workspace keeps its cache (see dtz_letters._cache)."""
+        return cache_folder(self.root)
 
     def slugs(self) -> list[str]:
         """Every municipality with a profile, in alphabetical order."""

@@ -13,6 +13,7 @@ that would silently change the letter is left as a log line.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import mimetypes
@@ -131,6 +132,11 @@ def clear_caches() -> None:
     _parse_stylesheets.cache_clear()
     _font_config.cache_clear()
     _KEPT.clear()
+
+
+# A font configuration removes its copies of the house fonts when it is freed; at the end of
+# the process it is freed here, whether or not Python frees every object on its way out.
+atexit.register(clear_caches)
 
 
 # --------------------------------------------------------------------------- the logo
