@@ -58,7 +58,7 @@ from .errors import Problem
 #: At most this much is kept; the entries used longest ago are removed first.
 LIMIT_BYTES = 1 << 30
 #: Changes when the form of keys or entries changes: every older entry is then unused.
-_KEY_FORM = "dtz-letters cache 1"
+_KEY_FORM = "dtz-letters cache 2"
 #: The system libraries WeasyPrint renders with: their files are part of every key.
 _LIBRARIES = ("pango-1.0", "pangoft2-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig",
               "freetype", "gobject-2.0")  # fmt: skip
@@ -84,6 +84,12 @@ class OutputCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._usable = True
+        # What the keys of one batch (or one preview request) share, worked out once: the
+        # code's identity, each brief's and each house style's digest. A new instance looks
+        # again (a long-lived process makes one per run, so an edited file is seen).
+        self._code: str | None = None
+        self._briefs: dict[int, tuple[Brief, str]] = {}
+        self._styles: dict[tuple[HouseStyle, tuple[str, ...]], str] = {}
 
     @classmethod
     def of(cls, workspace: Workspace) -> OutputCache:
@@ -99,10 +105,10 @@ class OutputCache:
             return None
         parts: dict[str, Any] = {
             "form": _KEY_FORM,
-            "code": code_identity(),
+            "code": self._code_digest(),
             "renderer": [fmt.name, fmt.suffix, fmt.module],
-            "brief": canonical(brief),
-            "house style": house_files(style, fmt.skips),
+            "brief": self._brief_digest(brief),
+            "house style": self._style_digest(style, fmt.skips),
         }
         if not fmt.portable:
             parts["location"] = str(style.templates)
@@ -111,7 +117,24 @@ class OutputCache:
     def derived_key(self, *parts: str | None) -> str:
         """The key of something made from other outputs (the overview's thumbnail of a PDF,
         named by its SHA-256), with the code that makes it."""
-        return _digest({"form": _KEY_FORM, "code": code_identity(), "derived": list(parts)})
+        return _digest({"form": _KEY_FORM, "code": self._code_digest(), "derived": list(parts)})
+
+    def _code_digest(self) -> str:
+        if self._code is None:
+            self._code = _digest(code_identity())
+        return self._code
+
+    def _brief_digest(self, brief: Brief) -> str:
+        known = self._briefs.get(id(brief))
+        if known is None or known[0] is not brief:
+            known = self._briefs[id(brief)] = (brief, _digest(canonical(brief)))
+        return known[1]
+
+    def _style_digest(self, style: HouseStyle, skips: tuple[str, ...]) -> str:
+        digest = self._styles.get((style, skips))
+        if digest is None:
+            digest = self._styles[(style, skips)] = _digest(house_files(style, skips))
+        return digest
 
     def render(
         self, fmt: Renderer, brief: Brief, style: HouseStyle, *, key: str | None = None
@@ -269,23 +292,34 @@ def canonical(value: object) -> object:
     Of a still-unknown fact only what it says counts, not where it stands in its file: no
     renderer draws the place, and the key must not depend on where the workspace lies.
     """
-    if isinstance(value, Problem):
-        return {"Problem": [value.field, value.message]}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return {type(value).__name__: fields}
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
     if isinstance(value, tuple | list):
         return [canonical(v) for v in value]
+    if isinstance(value, Problem):
+        return {"Problem": [value.field, value.message]}
+    names = _field_names(type(value))
+    if names is not None:
+        return {type(value).__name__: {name: canonical(getattr(value, name)) for name in names}}
     if isinstance(value, dict):
         return {str(k): canonical(v) for k, v in value.items()}
     if isinstance(value, dt.date):
         return value.isoformat()
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
     dump = getattr(value, "model_dump", None)  # a pydantic model of the profile or letter
     if dump is not None:
         return {type(value).__name__: canonical(dump(mode="json"))}
     raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass type (None for any other type), looked up once per type."""
+    if kind not in _FIELDS:
+        is_record = dataclasses.is_dataclass(kind)
+        _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind)) if is_record else None
+    return _FIELDS[kind]
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 
 def house_files(style: HouseStyle, skips: tuple[str, ...] = ()) -> list[tuple[str, str]]:
@@ -378,6 +412,6 @@ def installed_packages() -> list[str]:
     return sorted(found)
 
 
-def _digest(parts: dict[str, Any]) -> str:
+def _digest(parts: object) -> str:
     data = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(data.encode("utf-8")).hexdigest()

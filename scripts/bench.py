@@ -116,24 +116,28 @@ def _children_cpu() -> float:
 def run(cmd: Sequence[str], cwd: Path, sample: bool = True) -> Run:
     """Run ``cmd``; its wall time, CPU time and (sampled every 10 ms) peak memory."""
     env = {k: v for k, v in os.environ.items() if k != "DTZ_LETTERS_CACHE"}
-    cpu = _children_cpu()
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        list(cmd), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
-    )
-    peak_sum = peak_one = 0
-    if sample and sys.platform.startswith("linux"):
-        while proc.poll() is None:
-            sizes = [_rss_kib(p) for p in _tree(proc.pid)]
-            peak_sum = max(peak_sum, sum(sizes))
-            peak_one = max(peak_one, *sizes)
-            time.sleep(0.01)
-    out, err = proc.communicate()
-    elapsed = time.perf_counter() - start
+    # Output to files, not pipes: a pipe nobody reads while the command runs fills up and
+    # stops it (the summary of 200 copies is larger than a pipe holds).
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        cpu = _children_cpu()
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=out, stderr=err, env=env)
+        peak_sum = peak_one = 0
+        if sample and sys.platform.startswith("linux"):
+            while proc.poll() is None:
+                sizes = [_rss_kib(p) for p in _tree(proc.pid)]
+                peak_sum = max(peak_sum, sum(sizes))
+                peak_one = max(peak_one, *sizes)
+                time.sleep(0.01)
+        proc.wait()
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if proc.returncode:
-        sys.stderr.write(err.decode(errors="replace"))
+        sys.stderr.write(stderr.decode(errors="replace"))
         raise SystemExit(f"command failed: {' '.join(cmd)}")
-    return Run(elapsed, _children_cpu() - cpu, peak_sum, peak_one, out.decode(errors="replace"))
+    return Run(elapsed, _children_cpu() - cpu, peak_sum, peak_one, stdout.decode(errors="replace"))
 
 
 def make_workspace(root: Path, tool: Tool, n: int) -> list[Path]:
@@ -373,6 +377,7 @@ def _baselines(given: Sequence[str]) -> list[Tool]:
 
 
 def main() -> int:
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # seen as it goes
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=3, help="paired repetitions (default 3)")
     parser.add_argument("--sizes", default="40,200", help="letter copies (default 40,200)")
