@@ -25,14 +25,17 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
         fsync_dir(path.parent)
 
 
-def replace_together(files: Mapping[Path, bytes]) -> None:
+def replace_together(files: Mapping[Path, bytes], *, sync_folders: bool = True) -> None:
     """Write several files so that they replace their previous versions together or not at
     all (a letter's DOCX and PDF).
 
-    Every file is written to a temporary file first, so a full disk fails before anything is
-    replaced; then they are renamed into place. Should a rename fail, those already renamed
-    get their previous version back (kept meanwhile under a second name, a hard link), and a
-    file that had none is removed.
+    Every file is written to a temporary file first (and on disk), so a full disk fails
+    before anything is replaced; then they are renamed into place. Should a rename fail,
+    those already renamed get their previous version back (kept meanwhile under a second
+    name, a hard link), and a file that had none is removed. The renames are made durable
+    by syncing their folders; a caller that writes many files into few folders passes
+    ``sync_folders=False`` and calls :func:`fsync_dir` once per folder when it is done
+    (until then a power failure may undo a rename: the previous version, whole, stays).
     """
     temporary: dict[Path, str] = {}
     previous: dict[Path, str] = {}
@@ -62,8 +65,9 @@ def replace_together(files: Mapping[Path, bytes]) -> None:
     finally:
         for keep in previous.values():
             _unlink(keep)
-    for folder in dict.fromkeys(path.parent for path in files):
-        fsync_dir(folder)
+    if sync_folders:
+        for folder in dict.fromkeys(path.parent for path in files):
+            fsync_dir(folder)
 
 
 def _temporary_name(path: Path) -> str:
