@@ -64,13 +64,13 @@ class Job:
 
 @dataclass(frozen=True)
 class Part:
-    """One format of a copy, rendered by a worker for the batch to write."""
+    """One format of a copy, rendered by a worker for the batch to write (and to make the
+    thumbnail of, if it is the PDF)."""
 
     plan: int
     fmt: str
     data: bytes
     warnings: tuple[str, ...]
-    thumbnail: bytes | None = None
 
 
 #: The plans of the running batch. Worker processes are forked after they are made and
@@ -144,7 +144,7 @@ def render_batch(
             [i for i, plan in enumerate(plans) if plan.todo],
             jobs,
             lambda i, outcome: finished(order[i], outcome),
-            lambda: _meanwhile(overview, meanwhile),
+            lambda split: _meanwhile(overview, split, meanwhile),
         )
     finally:
         _PLANS.clear()
@@ -248,7 +248,7 @@ def run_job(job: Job) -> Outcome | Part:
     if not job.whole:
         (name,) = job.formats
         data, warnings = rendered[name]
-        return Part(job.plan, name, data, warnings, thumb)
+        return Part(job.plan, name, data, warnings)
     return _complete(plan, rendered, thumb)
 
 
@@ -462,12 +462,14 @@ def _worker_started() -> None:
     gc.set_threshold(10_000, 20, 20)
 
 
-def _meanwhile(overview: bool, more: Callable[[], None] | None) -> None:
+def _meanwhile(overview: bool, split: bool, more: Callable[[], None] | None) -> None:
     """What this process does while its workers render: what it needs afterwards, so that
-    it is ready when the last copy comes back (the overview's template, the thumbnailer;
-    and whatever the caller asks)."""
-    for step in (_overview.warm_up_page, _overview.warm_up) if overview else ():
-        step()
+    it is ready when the last copy comes back (the overview's template; the thumbnailer,
+    when it makes the thumbnails of copies split over workers; whatever the caller asks)."""
+    if overview:
+        _overview.warm_up_page()
+        if split:
+            _overview.warm_up()
     if more is not None:
         more()
 
@@ -476,7 +478,7 @@ def _run(
     todo: list[int],
     jobs: int | None,
     finished: Callable[[int, Outcome], None],
-    meanwhile: Callable[[], None] = lambda: None,
+    meanwhile: Callable[[bool], None] = lambda split: None,
 ) -> None:
     """Render the plans at ``todo``, calling ``finished`` with each one's outcome; with
     worker processes, ``meanwhile`` once they are at work."""
@@ -548,7 +550,7 @@ def _run(
                     # A worker has nothing left to do, so a CPU is free: this process
                     # prepares what it needs afterwards (every worker is forked by now).
                     idle = True
-                    meanwhile()
+                    meanwhile(split)
     finally:
         gc.unfreeze()
         tempfile.tempdir = previous_tempdir
@@ -557,7 +559,5 @@ def _run(
 
 def _assemble(index: int, arrived: list[Part]) -> Outcome:
     """Write a copy whose formats were rendered by several workers."""
-    plan = _PLANS[index]
     rendered = {part.fmt: (part.data, part.warnings) for part in arrived}
-    thumb = next((part.thumbnail for part in arrived if part.thumbnail is not None), None)
-    return _complete(plan, rendered, thumb)
+    return _complete(_PLANS[index], rendered, None)
