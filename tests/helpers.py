@@ -50,22 +50,8 @@ secties:
 def libreoffice_pdf(docx: Path, out_dir: Path) -> Path:
     """``docx`` converted to PDF by headless LibreOffice (a profile of its own in
     ``out_dir``, so runs do not share state): the outside judge of our Word files."""
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(out_dir / 'lo-profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out_dir),
-            str(docx),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return out_dir / docx.with_suffix(".pdf").name
+    (pdf,) = libreoffice_pdfs([docx], out_dir)
+    return pdf
 
 
 def libreoffice_pdfs(

@@ -51,7 +51,7 @@ from .names import (
     check_name,
     sidecar_name,
 )
-from .register import REGISTER, archive_digest, register_rows, version_digest
+from .register import REGISTER, archive_digest, archive_lock, register_rows, version_digest
 
 #: Reports one problem: the path in the archive and a sentence.
 _Problem = Callable[[str, str], None]
@@ -71,7 +71,7 @@ def verify_archive(root: Path, *, expect: str | None = None) -> VerifyReport:
     def problem(rel: str, message: str) -> None:
         found.append((rel, message))
 
-    rows = _read_register(root, problem)
+    rows = _read_register(root, problem, report.notes)
     by_path = {row.path: row for row in rows}
     on_disk, leftovers = _files_on_disk(root, problem)
     try:
@@ -128,20 +128,44 @@ def verify_archive(root: Path, *, expect: str | None = None) -> VerifyReport:
 # --------------------------------------------------------------------------- register and disk
 
 
-def _read_register(root: Path, problem: _Problem) -> list[RegisterRow]:
+def _read_register(root: Path, problem: _Problem, notes: list[str]) -> list[RegisterRow]:
     path = root / REGISTER
     if not path.is_file():
         problem(REGISTER, "the archive register is missing.")
         return []
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+        return _register_rows(path, read_only=True)
+    except sqlite3.OperationalError as exc:
+        hot = path.with_name(f"{REGISTER}-journal")
+        if "readonly" not in str(exc) or not hot.is_file():
+            problem(REGISTER, f"the archive register cannot be read ({exc}).")
+            return []
+        # A run killed while committing left SQLite's rollback journal: the register can be
+        # read only after SQLite rolls that transaction back, which needs write access. Done
+        # under the archive's lock, it is what the next archive run would do first.
         try:
-            return register_rows(conn)
-        finally:
-            conn.close()
+            with archive_lock(root):
+                rows = _register_rows(path, read_only=False)
+        except (sqlite3.Error, OSError) as again:
+            problem(REGISTER, f"the archive register cannot be read ({again}).")
+            return []
+        notes.append(
+            f"{REGISTER}: the transaction of an archive run that was interrupted was rolled "
+            "back; the register is as that run found it."
+        )
+        return rows
     except sqlite3.Error as exc:
         problem(REGISTER, f"the archive register cannot be read ({exc}).")
         return []
+
+
+def _register_rows(path: Path, *, read_only: bool) -> list[RegisterRow]:
+    uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+    conn = sqlite3.connect(uri, uri=True, timeout=60)
+    try:
+        return register_rows(conn)
+    finally:
+        conn.close()
 
 
 def _files_on_disk(root: Path, problem: _Problem) -> tuple[set[str], set[str]]:
