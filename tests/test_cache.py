@@ -414,3 +414,33 @@ def test_workers_leave_no_temporary_files(workspace: Path, tmp_path: Path) -> No
         )
         assert result.returncode == 0, result.stderr
     assert list(scratch.iterdir()) == []
+
+
+def test_the_font_record_in_the_cache_folder_is_what_the_fonts_say(ws: Path) -> None:
+    """The DOCX renderer keeps the faces the font files name in the cache folder (a new
+    process need not read them again); a damaged or missing record is read again from the
+    fonts, and an edited font gets a record of its own: the DOCX is the same either way."""
+    from dtz_letters._render import docx_fonts
+
+    letter = _letters(ws)[0]
+    docx_fonts._faces.cache_clear()
+    shutil.rmtree(ws / ".dtz-cache" / "fonts", ignore_errors=True)
+    made = render(letter, "emmen", "docx", workspace=ws)
+    (record,) = (ws / ".dtz-cache" / "fonts").glob("*.json")
+    faces = json.loads(record.read_text())
+    assert ["Open Sans", "Bold", "OpenSans-Bold.ttf", 8] in faces
+    assert {face for _, face, _, _ in faces} == {"Regular", "Bold", "Italic", "BoldItalic"}
+    for damage in (
+        b"",
+        b"[[1, 2]]",
+        b'[["Open Sans", "Bold", "x.ttf", "acht"]]',
+        b"\xff",
+        b'[["Open Sans", "Bold", "../../etc/passwd", 8]]',
+    ):
+        record.write_bytes(damage)
+        docx_fonts._faces.cache_clear()
+        assert render(letter, "emmen", "docx", workspace=ws) == made, damage
+    docx_fonts._faces.cache_clear()
+    _font(ws)
+    render(letter, "emmen", "docx", workspace=ws)
+    assert len(list((ws / ".dtz-cache" / "fonts").glob("*.json"))) == 2

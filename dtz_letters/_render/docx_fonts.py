@@ -17,8 +17,10 @@ Font keys are derived from the font files, so the same input gives the same byte
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import json
 import uuid
 import zipfile
 from collections.abc import Iterable
@@ -27,6 +29,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
+
+from .._files import write_atomic
+from .._input.workspace import cache_folder
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -84,27 +89,59 @@ class Face:
 
 def shipped_faces(fonts: Path) -> dict[str, dict[str, Face]]:
     """The fonts in ``fonts`` by family and face, as their name tables name them."""
-    listing = tuple(
-        sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in fonts.glob("*.ttf"))
-    )
-    return _faces(fonts.resolve(), listing)
+    listing = []
+    for p in sorted(fonts.glob("*.ttf")):
+        stat = p.stat()
+        listing.append((p.name, stat.st_mtime_ns, stat.st_size, stat.st_ino))
+    return _faces(fonts.resolve(), tuple(listing))
 
 
 @lru_cache(maxsize=8)
-def _faces(fonts: Path, listing: tuple[tuple[str, int, int], ...]) -> dict[str, dict[str, Face]]:
+def _faces(
+    fonts: Path, listing: tuple[tuple[str, int, int, int], ...]
+) -> dict[str, dict[str, Face]]:
+    # What the name tables said is kept in the cache folder, by the fonts' names, dates, sizes
+    # and inodes: reading them takes a new process some 20 ms (fontTools' table modules), as
+    # much as the rest of a DOCX.
+    record = cache_folder(fonts.parent.parent) / "fonts" / f"{_digest(fonts, listing)}.json"
+    try:
+        known = [
+            (str(family), str(face), str(name), int(fs_type))
+            for family, face, name, fs_type in json.loads(record.read_bytes())
+        ]
+        if not {name for _, _, name, _ in known} <= {name for name, *_ in listing}:
+            raise ValueError("a record of other fonts")
+    except (OSError, ValueError, TypeError):
+        known = _read_faces(fonts, [name for name, *_ in listing])
+        with contextlib.suppress(OSError):  # no cache folder: read them again next time
+            record.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(record, json.dumps(known).encode(), durable=False)
+    found: dict[str, dict[str, Face]] = {}
+    for family, face, name, fs_type in known:
+        if face in FACES:
+            found.setdefault(family, {})[face] = Face(family, face, fonts / name, fs_type)
+    return found
+
+
+def _read_faces(fonts: Path, names: list[str]) -> list[tuple[str, str, str, int]]:
+    """(family, face, file name, fsType) of each font file that is one of :data:`FACES`."""
     from fontTools.ttLib import TTFont
 
-    found: dict[str, dict[str, Face]] = {}
-    for name, _mtime, _size in listing:
+    found = []
+    for name in names:
         with TTFont(fonts / name, lazy=True) as font:
-            names = font["name"]
-            family = str(names.getDebugName(16) or names.getDebugName(1))
-            subfamily = str(names.getDebugName(17) or names.getDebugName(2)).lower()
+            names_table = font["name"]
+            family = str(names_table.getDebugName(16) or names_table.getDebugName(1))
+            subfamily = str(names_table.getDebugName(17) or names_table.getDebugName(2)).lower()
             fs_type = int(font["OS/2"].fsType)
         face = _SUBFAMILIES.get(subfamily)
         if face is not None:
-            found.setdefault(family, {})[face] = Face(family, face, fonts / name, fs_type)
+            found.append((family, face, name, fs_type))
     return found
+
+
+def _digest(fonts: Path, listing: tuple[tuple[str, int, int, int], ...]) -> str:
+    return hashlib.sha256(repr((str(fonts), listing)).encode()).hexdigest()[:32]
 
 
 def embed_fonts(
