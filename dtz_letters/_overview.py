@@ -45,13 +45,7 @@ def update_overview(out: Path, outcomes: Iterable[Outcome]) -> Path:
     """Merge this batch's rendered letters into the manifest, list the ones that failed, and
     rewrite ``index.html``."""
     outcomes = list(outcomes)
-    manifest_path = out / _MANIFEST
-    entries: dict[str, dict[str, str]] = {}
-    if manifest_path.is_file():
-        try:
-            entries = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (ValueError, OSError):
-            entries = {}  # a damaged manifest is rebuilt from this batch
+    entries = _manifest(out)
     for outcome in outcomes:
         if not outcome.ok or outcome.slug is None:
             continue
@@ -84,12 +78,7 @@ def update_overview(out: Path, outcomes: Iterable[Outcome]) -> Path:
         for key, entry in entries.items()
         if any((out / entry[fmt]).is_file() for fmt in entry if fmt not in _NOT_FORMATS)
     }
-    failures = [_failure(o) for o in outcomes if not o.ok]
-    _forget_withdrawn(entries, out)
-    _write_changed(manifest_path, json.dumps(entries, indent=1, sort_keys=True).encode())
-    index = index_path(out)
-    _write_changed(index, _html(entries, failures).encode("utf-8"))
-    return index
+    return _save(out, entries, [_failure(o) for o in outcomes if not o.ok])
 
 
 def _failure(outcome: Outcome) -> dict[str, str]:
@@ -110,13 +99,7 @@ def mark_published(out: Path, outcomes: Iterable[PublishOutcome]) -> Path:
     """Show on the overview which letters are published under the Woo (``publish``): each
     published copy's card links its DiWoo metadata; a copy not rendered into ``out`` gets a
     card with the published PDF. Rewrites ``index.html``."""
-    manifest_path = out / _MANIFEST
-    entries: dict[str, dict[str, str]] = {}
-    if manifest_path.is_file():
-        try:
-            entries = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (ValueError, OSError):
-            entries = {}
+    entries = _manifest(out)
     for outcome in outcomes:
         if not outcome.published or outcome.slug is None or not outcome.files:
             continue
@@ -140,10 +123,25 @@ def mark_published(out: Path, outcomes: Iterable[PublishOutcome]) -> Path:
             except Exception:  # a card without a picture is still a card
                 pass
         entry["woo"] = _rel(outcome.files[-1], out)
+    return _save(out, entries, [])
+
+
+def _manifest(out: Path) -> dict[str, dict[str, str]]:
+    """The cards of the overview in ``out`` so far; none when it has no manifest or a
+    damaged one (the overview is then rebuilt from this run)."""
+    try:
+        entries = json.loads((out / _MANIFEST).read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
+def _save(out: Path, entries: dict[str, dict[str, str]], failures: list[dict[str, str]]) -> Path:
+    """Write the manifest and ``index.html`` (each only if it changed); the page's path."""
     _forget_withdrawn(entries, out)
-    _write_changed(manifest_path, json.dumps(entries, indent=1, sort_keys=True).encode())
+    _write_changed(out / _MANIFEST, json.dumps(entries, indent=1, sort_keys=True).encode())
     index = index_path(out)
-    _write_changed(index, _html(entries, []).encode("utf-8"))
+    _write_changed(index, _html(entries, failures).encode("utf-8"))
     return index
 
 
