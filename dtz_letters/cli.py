@@ -74,13 +74,8 @@ def _parser() -> argparse.ArgumentParser:
 
     render = sub.add_parser("render", help="render letters to DOCX and PDF", parents=[debug])
     render.add_argument("letters", nargs="+", type=Path, metavar="LETTER")
-    render.add_argument(
-        "--gemeente",
-        "-g",
-        action="append",
-        default=[],
-        metavar="SLUG",
-        help="render only for this municipality (repeatable; default: all the letter names)",
+    _gemeenten_option(
+        render, "render only for this municipality (repeatable; default: all the letter names)"
     )
     render.add_argument(
         "--format",
@@ -93,14 +88,7 @@ def _parser() -> argparse.ArgumentParser:
         + " and ".join(r.name for r in renderers() if r.default)
         + ")",
     )
-    render.add_argument(
-        "--out",
-        "-o",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="output folder (default: output/ in the workspace)",
-    )
+    _out_option(render, "output folder (default: output/ in the workspace)")
     render.add_argument(
         "--jobs",
         "-j",
@@ -125,13 +113,8 @@ def _parser() -> argparse.ArgumentParser:
         "profile, and a register row per file. 'dtz-letters archive list' lists the archive.",
     )
     archive.add_argument("letters", nargs="+", type=Path, metavar="LETTER")
-    archive.add_argument(
-        "--gemeente",
-        "-g",
-        action="append",
-        default=[],
-        metavar="SLUG",
-        help="archive only for this municipality (repeatable; default: all the letter names)",
+    _gemeenten_option(
+        archive, "archive only for this municipality (repeatable; default: all the letter names)"
     )
     archive.add_argument(
         "--new-version",
@@ -143,13 +126,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip concept letters instead of refusing them (for batches)",
     )
-    archive.add_argument(
-        "--archive",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="archive folder (default: output/archief/ in the workspace)",
-    )
+    _archive_option(archive)
 
     woo = sub.add_parser(
         "publish",
@@ -162,22 +139,10 @@ def _parser() -> argparse.ArgumentParser:
         "skipped with a warning ('dtz-letters check' lists them).",
     )
     woo.add_argument("letters", nargs="+", type=Path, metavar="LETTER")
-    woo.add_argument(
-        "--gemeente",
-        "-g",
-        action="append",
-        default=[],
-        metavar="SLUG",
-        help="publish only for this municipality (repeatable; default: all the letter names)",
+    _gemeenten_option(
+        woo, "publish only for this municipality (repeatable; default: all the letter names)"
     )
-    woo.add_argument(
-        "--out",
-        "-o",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="publication folder (default: output/woo/ in the workspace)",
-    )
+    _out_option(woo, "publication folder (default: output/woo/ in the workspace)")
 
     # Without help= the hidden command stays out of the command list.
     listing = sub.add_parser(
@@ -194,13 +159,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TEXT",
         help="text in the subject, kenmerk or identificatie",
     )
-    listing.add_argument(
-        "--archive",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="archive folder (default: output/archief/ in the workspace)",
-    )
+    _archive_option(listing)
 
     new = sub.add_parser(
         "new",
@@ -210,13 +169,8 @@ def _parser() -> argparse.ArgumentParser:
         "'dtz-letters check' lists them. Never overwrites a letter.",
     )
     new.add_argument("name", metavar="NAME", help="the letter's name: letters, digits, - and _")
-    new.add_argument(
-        "--gemeente",
-        "-g",
-        action="append",
-        default=[],
-        metavar="SLUG",
-        help="a municipality the letter goes to (repeatable; default: all with a profile)",
+    _gemeenten_option(
+        new, "a municipality the letter goes to (repeatable; default: all with a profile)"
     )
 
     show = sub.add_parser(
@@ -259,6 +213,24 @@ def _parser() -> argparse.ArgumentParser:
         "kept outside the archive)",
     )
     return parser
+
+
+def _gemeenten_option(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("--gemeente", "-g", action="append", default=[], metavar="SLUG", help=help)
+
+
+def _out_option(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("--out", "-o", type=Path, default=None, metavar="DIR", help=help)
+
+
+def _archive_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--archive",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="archive folder (default: output/archief/ in the workspace)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
