@@ -93,17 +93,20 @@ def shipped_faces(fonts: Path) -> dict[str, dict[str, Face]]:
     for p in sorted(fonts.glob("*.ttf")):
         stat = p.stat()
         listing.append((p.name, stat.st_mtime_ns, stat.st_size, stat.st_ino))
-    return _faces(fonts.resolve(), tuple(listing))
+    # The workspace's cache folder, found as the renderers find it (templates/fonts/ in the
+    # workspace, whatever the folder may link to).
+    records = cache_folder(fonts.parent.parent) / "fonts"
+    return _faces(fonts.resolve(), tuple(listing), records)
 
 
 @lru_cache(maxsize=8)
 def _faces(
-    fonts: Path, listing: tuple[tuple[str, int, int, int], ...]
+    fonts: Path, listing: tuple[tuple[str, int, int, int], ...], records: Path
 ) -> dict[str, dict[str, Face]]:
     # What the name tables said is kept in the cache folder, by the fonts' names, dates, sizes
     # and inodes: reading them takes a new process some 20 ms (fontTools' table modules), as
     # much as the rest of a DOCX.
-    record = cache_folder(fonts.parent.parent) / "fonts" / f"{_digest(fonts, listing)}.json"
+    record = records / f"{_digest(fonts, listing)}.json"
     try:
         known = [
             (str(family), str(face), str(name), int(fs_type))
