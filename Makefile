@@ -1,14 +1,16 @@
 # dtz-letters: `make render` and `make test` set everything up on a fresh machine.
-PYTHON ?= python3
+# The interpreter of the virtual environment: scripts/interpreter.sh picks one, PYTHON=... another.
+PYTHON ?=
 VENV   := .venv
 BIN    := $(VENV)/bin
 LETTERS := $(wildcard letters/*.yaml)
 
 .PHONY: render test fuzz check templates schemas lint bench bench-preview clean
 
-# The virtual environment is rebuilt when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+# The virtual environment is rebuilt when pyproject.toml or the choice of interpreter changes.
+$(VENV)/.installed: pyproject.toml scripts/interpreter.sh
+	scripts/system-packages.sh python
+	$(or $(PYTHON),$$(scripts/interpreter.sh)) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,dev]'
 	touch $@

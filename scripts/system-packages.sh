@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages dtz-letters needs, only those missing.
+#   scripts/system-packages.sh python   Debian's Python with venv (see scripts/interpreter.sh)
 #   scripts/system-packages.sh render   WeasyPrint's libraries (Pango, HarfBuzz, fontconfig)
 #   scripts/system-packages.sh test     also the outside judges the tests use: qpdf, poppler-utils,
 #                                       LibreOffice Writer, Apache PDFBox preflight (with the two
@@ -8,6 +9,11 @@
 #                                       Chromium with its driver (the preview's browser test)
 set -euo pipefail
 need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig)
+if [ "${1:-render}" = "python" ]; then
+  need=(python3 python3-venv)
+  # Not root, or no apt: the virtual environment is made with the python3 on PATH instead.
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then exit 0; fi
+fi
 if [ "${1:-render}" = "test" ]; then
   need+=(qpdf poppler-utils libreoffice-writer-nogui)
   need+=(libpdfbox2-java libactivation-java libjaxb-api-java openjdk-17-jre-headless)
