@@ -387,6 +387,47 @@ def test_bom_crlf_and_control_characters_are_accepted(workspace: Path) -> None:
     assert "\r" not in compose(path, "coevorden", workspace=workspace).text()
 
 
+#: Characters of the private-use planes and non-characters: the loader's stand-ins for control
+#: characters live in such planes, and a letter's own characters must never be taken for them.
+PRIVATE = "\U000f0007\U000f000b\U000ffffe\U00100007\U0010fffe\U00040000"
+
+
+@pytest.mark.parametrize("control", ["", "\x07"])
+@pytest.mark.parametrize("written", ["literal", "escaped", "utf-16 escapes"])
+def test_private_use_characters_are_text_not_control_characters(
+    workspace: Path, control: str, written: str
+) -> None:
+    """Found by `make fuzz`: U+FFFFE in a field was dropped as if it were a control character
+    (it was the loader's stand-in for U+FFFE). Any character of any plane stays itself, with
+    and without real control characters in the file, written or as a YAML escape."""
+    if written == "literal":
+        value = '"' + PRIVATE + '"'
+    elif written == "escaped":
+        value = '"' + "".join(f"\\U{ord(c):08x}" for c in PRIVATE) + '"'
+    else:
+        value = (
+            '"'
+            + "".join(
+                f"\\u{(c.encode('utf-16-be')[i : i + 2]).hex()}" for c in PRIVATE for i in (0, 2)
+            )
+            + '"'
+        )
+    text = GOOD.replace("onderwerp: Test", f"onderwerp: {value}") + f"aan: Aan de raad{control}\n"
+    path = write(workspace, text)
+    loaded = load_letter(path)
+    assert loaded.letter.onderwerp == PRIVATE
+    assert loaded.letter.aan == "Aan de raad"
+    expected = [f"{path}:6:17: aan: control character U+0007 removed"] if control else []
+    assert [str(w) for w in loaded.source.warnings] == expected
+
+
+def test_a_file_with_characters_of_every_spare_plane_is_refused_in_words(workspace: Path) -> None:
+    spare = "".join(chr(plane << 16) for plane in (15, 16, *range(4, 14)))
+    path = write(workspace, GOOD.replace("onderwerp: Test", f'onderwerp: "{spare}\x07"'))
+    (message,) = messages(path)
+    assert "private-use and unassigned plane" in message, message
+
+
 # --------------------------------------------------------------------------- text is data
 
 #: Characters that markup languages give a meaning, and markup that would fetch or run

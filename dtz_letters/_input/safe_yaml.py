@@ -11,6 +11,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -36,12 +37,18 @@ Loc = tuple[str | int, ...]
 #: PyYAML refuses too. Text pasted from Word carries them: a vertical tab is Word's manual line
 #: break. They are replaced before parsing by sentinels in a private-use plane, so the YAML
 #: still parses, and resolved after: a vertical tab becomes a line break, the rest is removed.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
-_SENTINEL_BASE = 0xF0000
-_SENTINELS = re.compile(
-    "[\U000f0000-\U000f0008\U000f000b\U000f000c\U000f000e-\U000f001f"
-    "\U000f007f-\U000f0084\U000f0086-\U000f009f\U000ffffe\U000fffff]"
-)
+_CONTROL_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x84), (0x86, 0x9F),
+                   (0xFFFE, 0xFFFF))  # fmt: skip
+_CONTROL = re.compile("[" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in _CONTROL_RANGES) + "]")
+#: The planes whose code points may stand in for them (the same offset in the plane): the
+#: private-use planes 15 and 16, then the planes Unicode leaves empty. A file uses the first
+#: plane none of whose characters it holds, written or as an escape, so a character of the
+#: letter is never taken for a stand-in.
+_SENTINEL_PLANES: tuple[int, ...] = (15, 16, *range(4, 14))
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL_ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})|\\u([Dd][89ABab][0-9A-Fa-f]{2})")
+#: A pattern that matches nothing: the stand-ins of a file without control characters.
+_NOTHING = re.compile("(?!)")
 _VT = "\x0b"
 #: UTF-16 halves, which only a double-quoted "\\ud83d" escape can put into a value.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -133,14 +140,16 @@ def parse_yaml(raw: bytes, display: str) -> tuple[Any, SourceMap]:
     text = _decode(raw, display)
     smap = SourceMap(display)
     offsets = [m.start() for m in _CONTROL.finditer(text)]
+    base = 0  # no stand-ins
     if offsets:
-        text = _CONTROL.sub(lambda m: chr(_SENTINEL_BASE + ord(m.group())), text)
+        base = _sentinel_base(text, display)
+        text = _CONTROL.sub(lambda m: chr(base + ord(m.group())), text)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, smap
-        builder = _Builder(loader, smap, text, offsets)
+        builder = _Builder(loader, smap, text, offsets, base)
         data = builder.build(node, ())
         builder.report_unclaimed()
     except _Refused as exc:
@@ -153,6 +162,38 @@ def parse_yaml(raw: bytes, display: str) -> tuple[Any, SourceMap]:
     finally:
         loader.dispose()
     return data, smap
+
+
+def _sentinel_base(text: str, display: str) -> int:
+    """Where the stand-ins of control characters start for ``text`` (see
+    :data:`_SENTINEL_PLANES`)."""
+    taken = {ord(c) >> 16 for c in _ASTRAL.findall(text)}
+    for m in _ASTRAL_ESCAPE.finditer(text):
+        if m.group(1):
+            taken.add(int(m.group(1), 16) >> 16)
+        else:  # the high half of a UTF-16 pair says the plane
+            taken.add(((int(m.group(2), 16) - 0xD800) >> 6) + 1)
+    for plane in _SENTINEL_PLANES:
+        if plane not in taken:
+            return plane << 16
+    raise YamlProblem(
+        Problem(
+            display,
+            1,
+            1,
+            "",
+            "the file holds characters of every private-use and unassigned plane of Unicode; "
+            "a letter has no use for them",
+        )
+    )
+
+
+@cache
+def _sentinels(base: int) -> re.Pattern[str]:
+    """The stand-ins of the control characters from ``base`` on."""
+    return re.compile(
+        "[" + "".join(f"\\U{base + lo:08x}-\\U{base + hi:08x}" for lo, hi in _CONTROL_RANGES) + "]"
+    )
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -241,7 +282,12 @@ def _join_surrogates(value: str) -> str | None:
 
 class _Builder:
     def __init__(
-        self, loader: yaml.SafeLoader, smap: SourceMap, text: str = "", offsets: Sequence[int] = ()
+        self,
+        loader: yaml.SafeLoader,
+        smap: SourceMap,
+        text: str = "",
+        offsets: Sequence[int] = (),
+        base: int = 0,
     ) -> None:
         self.loader = loader
         self.smap = smap
@@ -249,6 +295,8 @@ class _Builder:
         self.text = text
         self.offsets = list(offsets)  # where raw control characters stood, in file order
         self.claimed: set[int] = set()
+        self.base = base  # the stand-in of control character c is chr(base + ord(c)); 0: none
+        self.sentinels = _sentinels(base) if base else _NOTHING
 
     def _position(self, offset: int) -> tuple[int, int]:
         line = self.text.count("\n", 0, offset) + 1
@@ -267,7 +315,7 @@ class _Builder:
         def resolve(match: re.Match[str]) -> str:
             nonlocal found
             char = match.group()
-            code = ord(char) - _SENTINEL_BASE if ord(char) >= _SENTINEL_BASE else ord(char)
+            code = ord(char) - self.base if ord(char) >= self.base else ord(char)
             where = self._position(raw[found]) if found < len(raw) else self.smap.position(loc)
             found += 1
             if chr(code) == _VT:
@@ -285,14 +333,14 @@ class _Builder:
             )
             return out
 
-        return _SENTINELS.sub(resolve, _CONTROL.sub(resolve, value))
+        return self.sentinels.sub(resolve, _CONTROL.sub(resolve, value))
 
     def report_unclaimed(self) -> None:
         """Control characters outside any value (in comments) are dropped with a warning."""
         for offset in self.offsets:
             if offset not in self.claimed:
                 line, col = self._position(offset)
-                code = ord(self.text[offset]) - _SENTINEL_BASE
+                code = ord(self.text[offset]) - self.base
                 self.smap.warnings.append(
                     Problem(
                         self.smap.file, line, col, "", f"control character U+{code:04X} removed"
@@ -338,7 +386,7 @@ class _Builder:
                     loc,
                 )
             value = joined
-        if isinstance(value, str) and (_CONTROL.search(value) or _SENTINELS.search(value)):
+        if isinstance(value, str) and (_CONTROL.search(value) or self.sentinels.search(value)):
             value = self._clean(value, node, loc)
         return value
 
