@@ -902,7 +902,8 @@ def _space_before(p: DocxParagraph) -> int:
 
 def _keep_closing_with_last_paragraph(doc: Document, body: Any) -> None:
     """The last block of the body keeps with the closing (which keeps together), so the
-    signatures never stand alone on a page (the PDF: .closing break-before: avoid)."""
+    signatures never stand alone on a page (the PDF: .closing break-before: avoid); the
+    attachments need not."""
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -921,6 +922,11 @@ def _keep_closing_with_last_paragraph(doc: Document, body: Any) -> None:
         return
     for p in paragraphs:
         DocxParagraph(p, doc.part).paragraph_format.keep_with_next = True
+    # The closing ends with the last row of signatories: the attachments after it may start
+    # on the next page (the PDF: .attachments outside .closing), their heading with them.
+    names = [p for p in body.iter(qn("w:p")) if _style_id(p) == "Ondertekenaars"]
+    if names:
+        DocxParagraph(names[-1], doc.part).paragraph_format.keep_with_next = False
 
 
 def _mark_placeholders(root: Any) -> None:

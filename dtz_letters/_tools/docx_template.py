@@ -384,6 +384,10 @@ def _tag(tag: str) -> str:
 
 
 _TAB = "<w:r><w:tab/></w:r>"
+_BREAK = "<w:r><w:br/></w:r>"
+#: The room for the handwritten signatures: a line holding only a line break in a run whose
+#: size makes the line 14mm tall (Open Sans' line is 1.362 times its size: 29pt, 790 twips).
+_SIGNATURE_SPACE = '<w:r><w:rPr><w:sz w:val="58"/><w:szCs w:val="58"/></w:rPr><w:br/></w:r>'
 
 
 def _field(instruction: str, shown: str) -> str:
@@ -483,17 +487,23 @@ def first_page_footer_xml() -> str:
 def body_xml() -> str:
     """The letter in reading order, the same order as the PDF's (letter.html.j2)."""
     label = '<w:rStyle w:val="Referentielabel"/>'
-    signatories = "".join(
-        _p(
-            "Ondertekenaars",
-            # One line per row of signatories: the tab between them is inside the loop.
+
+    # One paragraph per row of signatories: their functions, the room for the handwritten
+    # signatures, their names. One paragraph that keeps its lines together: LibreOffice
+    # breaks between two paragraphs that keep with each other (function and name) and left a
+    # row of names alone at the top of a page. The room is a line of its own (CSS
+    # .signature-space: 14mm): a line break in a run of 29pt, whose line is 790 twips tall.
+    def row_of(field: str) -> str:
+        return (
             _r(f"{{% for o in rij %}}{{{{ o.{field} }}}}{{% if not loop.last %}}")
             + _TAB
-            + _r("{% endif %}{% endfor %}"),
-            # Room for the handwritten signatures (CSS .signature-space: 14mm).
-            _spacing(twips(14) if field == "naam" else 0, 0, 290, "atLeast"),
+            + _r("{% endif %}{% endfor %}")
         )
-        for field in ("functie", "naam")
+
+    signatories = _p(
+        "Ondertekenaars",
+        row_of("functie") + _BREAK + _SIGNATURE_SPACE + row_of("naam"),
+        _spacing(0, 0, 290, "atLeast"),
     )
     attachments_heading = _p(
         "Heading2",
