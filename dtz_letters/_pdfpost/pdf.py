@@ -35,18 +35,26 @@ def problems_of_file(
         return check(doc)
 
 
-def save_deterministic(doc: pikepdf.Pdf, *, fix_metadata_version: bool = True) -> bytes:
+def save_deterministic(
+    doc: pikepdf.Pdf, *, fix_metadata_version: bool = True, object_streams: bool = False
+) -> bytes:
     """``doc`` as bytes that depend on its content only: no clock, no random file ID.
 
-    Object streams are kept as WeasyPrint wrote them. ``fix_metadata_version=False`` keeps an
-    XMP packet exactly as written (pikepdf would otherwise rewrite it).
+    Streams without a filter are compressed. Object streams are kept as WeasyPrint wrote
+    them, or, with ``object_streams``, made by qpdf (for a PDF WeasyPrint wrote
+    uncompressed). ``fix_metadata_version=False`` keeps an XMP packet exactly as written
+    (pikepdf would otherwise rewrite it).
     """
     out = io.BytesIO()
     doc.save(
         out,
         deterministic_id=True,
         compress_streams=True,
-        object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+        object_stream_mode=(
+            pikepdf.ObjectStreamMode.generate
+            if object_streams
+            else pikepdf.ObjectStreamMode.preserve
+        ),
         fix_metadata_version=fix_metadata_version,
     )
     return out.getvalue()

@@ -89,6 +89,7 @@ def make_accessible(
     *,
     stable_names: bool = True,
     prepare: Callable[[pikepdf.Pdf], None] | None = None,
+    compress: bool = False,
 ) -> tuple[bytes, list[str]]:
     """Mend WeasyPrint's tagging of ``pdf``; return the new bytes and the problems left.
 
@@ -96,7 +97,9 @@ def make_accessible(
     With ``stable_names``, images are named by their data (the PDF/A finishing step of the
     archive does that itself, and its files keep the bytes they had). ``prepare`` is the
     caller's own step on the opened PDF, before anything else (the renderer puts its
-    logo back, see :mod:`.images`): the file is opened and saved once.
+    logo back, see :mod:`.images`): the file is opened and saved once. With ``compress``
+    (for a PDF WeasyPrint wrote uncompressed), the streams are compressed and the object
+    streams made here, once.
     """
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         if prepare is not None:
@@ -128,7 +131,8 @@ def make_accessible(
         if stable_names:
             stable_image_names(doc)
         # Keep the XMP packet as written here: pikepdf would reformat it.
-        return save_deterministic(doc, fix_metadata_version=False), problems
+        saved = save_deterministic(doc, fix_metadata_version=False, object_streams=compress)
+        return saved, problems
 
 
 # --------------------------------------------------------------------------- content streams
