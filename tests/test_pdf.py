@@ -502,6 +502,33 @@ def test_a_logo_gone_after_loading_is_an_asset_error(workspace: Path) -> None:
         render_pdf(brief, style)
 
 
+def test_the_concept_watermark_is_parsed_once_and_every_concept_comes_out_the_same(
+    workspace: Path,
+) -> None:
+    """The watermark of a concept (an SVG in a data: URL of the stylesheet) is parsed for the
+    first concept of a process and reused after: the bytes are the same either way, and only
+    data: URLs are kept (never a file, which may change)."""
+    from dtz_letters._render import pdf as pdf_renderer
+
+    brief, style = brief_for(
+        workspace,
+        """
+        onderwerp: Concept
+        datum: {onbekend: nog niet vastgesteld}
+        secties:
+          - tekst: Een alinea.
+        """,
+    )
+    assert brief.concept
+    pdf_renderer.clear_caches()
+    first = render_pdf(brief, style)
+    kept = dict(pdf_renderer._DATA_IMAGES)
+    assert [url[:26] for url in kept] == ["data:image/svg+xml;charset"]
+    later = render_pdf(brief, style)
+    assert later == first
+    assert kept == pdf_renderer._DATA_IMAGES
+
+
 def test_the_logo_is_encoded_once_and_every_letter_comes_out_the_same(workspace: Path) -> None:
     """WeasyPrint encodes the logo for the first letter of a process only; later letters get
     the image it made then. The bytes are the same either way (tables' header cells are

@@ -97,6 +97,9 @@ def render_pdf(
     logo = _Logo.of(brief, style) if variant is None else None
     fetcher = AssetFetcher(style.asset_roots, logo.stand_ins() if logo else {})
     document = HTML(string=html, base_url=style.base_url, url_fetcher=fetcher)
+    # WeasyPrint's images of this render, starting with the data: URLs earlier renders
+    # parsed (the concept watermark, an SVG: its URL is its content, so it never goes stale).
+    images: dict[str, Any] = dict(_DATA_IMAGES)
     with _weasyprint_warnings() as warnings, _fixed_font_timestamps():
         try:
             pdf: bytes = document.write_pdf(
@@ -109,6 +112,7 @@ def render_pdf(
                 # them again (5 ms of a letter; the file 0.3% larger). The archive's PDF/A
                 # keeps WeasyPrint's own form.
                 uncompressed_pdf=variant is None,
+                cache=images,
                 # HTML attributes as styles (<img width>, <td align>) only for a municipality's
                 # own templates: the shared ones style with CSS alone, and matching the
                 # hints' stylesheet costs every letter several milliseconds.
@@ -120,6 +124,9 @@ def render_pdf(
             raise RenderError(f"WeasyPrint stopped on {brief.name} ({brief.slug}): {exc}.") from exc
     fetcher.raise_failures()
     _raise_warnings(warnings, strict, f"{brief.name} ({brief.slug})")
+    for url, image in images.items():
+        if url.startswith("data:") and len(_DATA_IMAGES) < _DATA_IMAGES_KEPT:
+            _DATA_IMAGES.setdefault(url, image)
     # Page furniture as artifacts, lists and tables mended, PDF/UA-1 claimed only if it holds.
     pdf, problems = make_accessible(
         pdf,
@@ -140,6 +147,7 @@ def clear_caches() -> None:
     _parse_stylesheets.cache_clear()
     _font_config.cache_clear()
     _KEPT.clear()
+    _DATA_IMAGES.clear()
 
 
 # A font configuration removes its copies of the house fonts when it is freed; at the end of
@@ -149,6 +157,13 @@ atexit.register(clear_caches)
 
 # --------------------------------------------------------------------------- the logo
 
+
+#: The images of data: URLs WeasyPrint has parsed (by URL, which is their content), and how
+#: many are kept at most (the house styles have one: the concept watermark). Like the parsed
+#: stylesheets and font configurations, they serve one render at a time (the preview renders
+#: under a lock, the batch in processes).
+_DATA_IMAGES: dict[str, Any] = {}
+_DATA_IMAGES_KEPT = 16
 
 #: Each logo as WeasyPrint embedded it (by file, its date and size), see :mod:`images`.
 _KEPT: dict[tuple[Path, int, int, int], KeptImage] = {}
