@@ -35,8 +35,9 @@ Loc = tuple[str | int, ...]
 
 #: Characters XML 1.0 forbids (and PyYAML refuses), plus C1 controls and non-characters that
 #: PyYAML refuses too. Text pasted from Word carries them: a vertical tab is Word's manual line
-#: break. They are replaced before parsing by sentinels in a private-use plane, so the YAML
-#: still parses, and resolved after: a vertical tab becomes a line break, the rest is removed.
+#: break. They are replaced before parsing by stand-ins in a plane the file does not use (see
+#: :data:`_SENTINEL_PLANES`), so the YAML still parses, and resolved after: a vertical tab
+#: becomes a line break, the rest is removed.
 _CONTROL_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x84), (0x86, 0x9F),
                    (0xFFFE, 0xFFFF))  # fmt: skip
 _CONTROL = re.compile("[" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in _CONTROL_RANGES) + "]")
