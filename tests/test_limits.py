@@ -142,6 +142,16 @@ OVER = {
         + "      - {functie: de wethouder, naam: A. Jansen}\n" * 11,
         f"{AT + 5}:7: per_gemeente.coevorden.ondertekenaars: 11 signatories; the limit is 10",
     ),
+    "501 blocks in footnotes": (
+        # Found in review: the paragraphs of footnotes were not counted (480 calls of notes
+        # of three paragraphs passed check, and their PDF took minutes).
+        body(
+            "Tekst[^1].\n\n"
+            + "[^1]: "
+            + "\n\n    ".join(["Alinea van een voetnoot."] * 510)
+        ),
+        f"{AT}:12: secties[1].tekst: {BLOCKS}",
+    ),
     "1,501 runs of formatting": (
         body("\n\n".join(["*a* b " * 10] * 75) + "\n\n*a*"),
         f"{AT}:12: secties[1].tekst: the letter passes 1,500 runs of formatting (bold, "

@@ -249,6 +249,8 @@ class Tally:
         # item costs as much layout as a paragraph), every table cell is one, every span a run.
         if isinstance(value, Span):
             self.runs += 1
+            if value.note is not None:  # a footnote's paragraphs are laid out too
+                self._visit(value.note)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             self.blocks += 1
             for f in dataclasses.fields(value):
