@@ -145,11 +145,7 @@ OVER = {
     "501 blocks in footnotes": (
         # Found in review: the paragraphs of footnotes were not counted (480 calls of notes
         # of three paragraphs passed check, and their PDF took minutes).
-        body(
-            "Tekst[^1].\n\n"
-            + "[^1]: "
-            + "\n\n    ".join(["Alinea van een voetnoot."] * 510)
-        ),
+        body("Tekst[^1].\n\n" + "[^1]: " + "\n\n    ".join(["Alinea van een voetnoot."] * 510)),
         f"{AT}:12: secties[1].tekst: {BLOCKS}",
     ),
     "1,501 runs of formatting": (
