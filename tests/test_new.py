@@ -136,3 +136,44 @@ def test_new_refuses_bad_names_and_municipalities(
     assert main(["new", *args]) == (2 if "-g" in args else 1)
     assert capsys.readouterr().err.startswith(message)
     assert sorted((in_workspace / "letters").iterdir()) == before
+
+
+def test_a_placeholder_in_any_field_of_the_copy_keeps_it_a_concept(workspace: Path) -> None:
+    """Found in review: "[ONBEKEND: ...]" in the salutation, the kenmerk or the contact of a
+    final letter passed as final (and could be archived and published with the mark). Every
+    plain field the copy shows counts, located; another municipality's values do not."""
+    path = workspace / "letters" / "velden.yaml"
+    path.write_text(
+        "onderwerp: Velden\n"
+        "datum: 2025-03-20\n"
+        "status: definitief\n"
+        "gemeenten: [coevorden, emmen]\n"
+        "kenmerk: '[ONBEKEND: kenmerk]'\n"
+        "aanhef: '[ONBEKEND: aanhef]'\n"
+        "contact:\n"
+        "  naam: '[ONBEKEND: behandelaar]'\n"
+        "ondertekenaars:\n"
+        "  - functie: de burgemeester\n"
+        "    naam: '[ONBEKEND: naam]'\n"
+        "per_gemeente:\n"
+        "  emmen:\n"
+        "    kenmerk: EM/25/1\n"
+        "    contact: {naam: A. Jansen}\n"
+        "secties:\n"
+        "  - tekst: Een alinea.\n",
+        encoding="utf-8",
+    )
+    where = {
+        slug: [f"{p.line}: {p.field}" for p in compose(path, slug, workspace=workspace).missing]
+        for slug in ("coevorden", "emmen")
+    }
+    assert where == {
+        "coevorden": [
+            "11: ondertekenaars[1].naam",
+            "5: kenmerk",
+            "6: aanhef",
+            "8: contact.naam",
+        ],
+        "emmen": ["11: ondertekenaars[1].naam", "6: aanhef"],
+    }
+    assert compose(path, "coevorden", workspace=workspace).concept

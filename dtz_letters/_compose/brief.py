@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._input.models import Adres, Contact, Kleuren, Logo, Onbekend, Ondertekenaar, Passage
 from .._input.safe_yaml import Loc
@@ -168,17 +169,36 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
         character rules (``&amp;``, ``\\*``), as in the body text."""
         return unescape(written(text, loc))
 
-    def pick(name: str) -> Any:
+    def pick(name: str) -> tuple[Any, Loc]:
+        """The value of ``name`` for this copy (its municipality's own, else the letter's),
+        and where it stands."""
         value = getattr(variant, name, None) if variant else None
-        return value if value is not None else getattr(lt, name)
+        if value is not None:
+            return value, ("per_gemeente", slug, name)
+        return getattr(lt, name), (name,)
 
     def letter_value(name: str) -> str | None:
-        value = pick(name)
-        return None if value is None else unescape(value)
+        value, loc = pick(name)
+        return None if value is None else field(value, loc)
 
-    datum = pick("datum")
+    def contact() -> Contact | None:
+        value, loc = pick("contact")
+        if value is None:
+            return None
+        fields = ("naam", "functie", "telefoon", "email")
+        return cast(
+            Contact,
+            value.model_copy(
+                update={
+                    f: field(v, (*loc, f))
+                    for f in fields
+                    if isinstance(v := getattr(value, f), str)
+                }
+            ),
+        )
+
+    datum, loc = pick("datum")
     if isinstance(datum, Onbekend):
-        loc: Loc = ("per_gemeente", slug, "datum") if variant and variant.datum else ("datum",)
         missing.append(letter.source.problem(loc, f"the date is not known ({datum.onbekend})"))
         datum_tekst, day = placeholder("datum"), None
     else:
@@ -200,7 +220,7 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
     signatories = []
     for i, s in enumerate(signers):
         if from_letter:
-            s = _unescaped(s)
+            s = _written_signatory(s, (*signers_loc, i), field)
         signatories.append(_signatory(s, (*signers_loc, i, "naam"), source, missing))
 
     body: list[Block] = []
@@ -246,17 +266,17 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
         datum_tekst=datum_tekst,
         kenmerk=letter_value("kenmerk"),
         uw_kenmerk=letter_value("uw_kenmerk"),
-        aan=unescape(lt.aan),
+        aan=field(lt.aan, ("aan",)),
         aanhef=letter_value("aanhef") or p.aanhef,
         body=tuple(body),
-        slot=unescape(lt.slot) if lt.slot else p.slot,
+        slot=field(lt.slot, ("slot",)) if lt.slot else p.slot,
         plaats_datum=(
             f"{p.ondertekening.plaats}, {datum_tekst}" if p.ondertekening.plaats else None
         ),
         college=p.ondertekening.college,
         ondertekenaars=tuple(signatories),
         bijlagen=tuple(field(b.titel, ("bijlagen", i, "titel")) for i, b in enumerate(lt.bijlagen)),
-        contact=_unescaped_contact(pick("contact")),
+        contact=contact(),
         status=lt.status,
         missing=tuple(missing),
     )
@@ -266,18 +286,12 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
 _WRITTEN_PLACEHOLDER = re.compile(r"\[ONBEKEND:[^\]]*\]")
 
 
-def _unescaped(s: Ondertekenaar) -> Ondertekenaar:
-    naam = s.naam if isinstance(s.naam, Onbekend) else unescape(s.naam)
-    return s.model_copy(update={"functie": unescape(s.functie), "naam": naam})
-
-
-def _unescaped_contact(contact: Contact | None) -> Contact | None:
-    if contact is None:
-        return None
-    fields = ("naam", "functie", "telefoon", "email")
-    return contact.model_copy(
-        update={f: unescape(v) for f in fields if isinstance(v := getattr(contact, f), str)}
-    )
+def _written_signatory(
+    s: Ondertekenaar, loc: Loc, field: Callable[[str, Loc], str]
+) -> Ondertekenaar:
+    """A signatory the letter names, its texts read as every plain field is."""
+    naam = s.naam if isinstance(s.naam, Onbekend) else field(s.naam, (*loc, "naam"))
+    return s.model_copy(update={"functie": field(s.functie, (*loc, "functie")), "naam": naam})
 
 
 def _signatory(s: Ondertekenaar, loc: Loc, source: Any, missing: list[Problem]) -> Signatory:
