@@ -348,3 +348,27 @@ def test_a_letter_that_starts_broken_shows_its_problems_then_its_copies(workspac
         assert state["problems"] == []
         assert all("/templates/" in m["text"] for m in state["missing"])  # profiles only
         assert {c["onderwerp"] for c in state["copies"]} == {"Eerste onderwerp"}
+
+
+def test_a_stylesheet_edit_is_a_new_copy_and_a_new_pdf(workspace: Path) -> None:
+    """Found in review: after an edit of letter.css the HTML of a copy is the same, so the
+    page kept showing the old copy and the PDF link served the old PDF."""
+    from dtz_letters import Workspace, render
+    from dtz_letters._preview.state import LetterPreview
+
+    letter = write_letter(workspace, LETTER)
+    preview = LetterPreview(letter, Workspace(workspace))
+    preview.refresh()
+    before = {slug: view.version for slug, view in preview.copies.items()}
+    served = preview.output("emmen", "pdf")
+    assert served is not None
+    preview.refresh(reload_workspace=True)  # nothing changed: the same copies
+    assert {slug: view.version for slug, view in preview.copies.items()} == before
+    css = workspace / "templates" / "base" / "letter.css"
+    css.write_text(css.read_text(encoding="utf-8").replace("font-size: 13pt;", "font-size: 15pt;"))
+    preview.refresh(reload_workspace=True)
+    after = {slug: view.version for slug, view in preview.copies.items()}
+    assert all(after[slug] > before[slug] for slug in before)
+    again = preview.output("emmen", "pdf")
+    assert again is not None and again[0] != served[0]
+    assert again[0] == render(letter, "emmen", "pdf", workspace=workspace)

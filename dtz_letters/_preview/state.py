@@ -65,6 +65,10 @@ class CopyView:
     style: HouseStyle
     version: int  # the refresh that produced this HTML
     error: str | None = None  # the copy's current failure (the HTML is then older)
+    # The output cache's key of its PDF: the letter and every house-style file the page
+    # uses (stylesheets, fonts, logo), so a changed stylesheet is a changed copy although
+    # its HTML is the same.
+    stamp: str | None = None
 
 
 @dataclass
@@ -96,7 +100,6 @@ class LetterPreview:
     changed: threading.Condition = field(default_factory=threading.Condition)
     rendering: threading.Lock = field(default_factory=threading.Lock)
     _assets: frozenset[Path] = frozenset()
-    _outputs: dict[tuple[str, str], tuple[int, bytes]] = field(default_factory=dict)
 
     @property
     def shown(self) -> str:
@@ -112,9 +115,10 @@ class LetterPreview:
                 self.workspace = Workspace(self.workspace.root)
             prepared = prepare([self.letter], self.workspace)
             problems = [self._shown(line) for f in prepared.failures for line in lines(f.message)]
-            rendered: dict[str, tuple[Brief, HouseStyle, str]] = {}
+            rendered: dict[str, tuple[Brief, HouseStyle, str, str | None]] = {}
             failed: dict[str, str] = {}
             missing: dict[str, Shown] = {}
+            cache = OutputCache.of(self.workspace)
             for copy in prepared.copies:
                 try:
                     brief = compose(copy)
@@ -123,7 +127,12 @@ class LetterPreview:
                     failed[copy.slug] = failure_line(exc, copy)
                     problems += [self._shown(line) for line in lines(failed[copy.slug])]
                     continue
-                rendered[copy.slug] = (brief, copy.style, for_browser(html, copy.style))
+                try:
+                    stamp = cache.key(brief, copy.style, renderer("pdf"))
+                except OSError:  # a house-style file that cannot be read: no stamp
+                    stamp = None
+                html = for_browser(html, copy.style)
+                rendered[copy.slug] = (brief, copy.style, html, stamp)
                 for fact in brief.missing:
                     missing.setdefault(str(fact), self._shown(str(fact)))
             order = targets(prepared.letters[0], self.workspace) if prepared.letters else self.order
@@ -134,8 +143,13 @@ class LetterPreview:
             for slug in order:
                 old = self.copies.get(slug)
                 if slug in rendered:
-                    brief, style, html = rendered[slug]
-                    same = old is not None and old.html == html
+                    brief, style, html, stamp = rendered[slug]
+                    same = (
+                        old is not None
+                        and old.html == html
+                        and stamp is not None
+                        and old.stamp == stamp
+                    )
                     copies[slug] = CopyView(
                         slug,
                         brief.gemeente,
@@ -144,6 +158,7 @@ class LetterPreview:
                         brief,
                         style,
                         old.version if same and old else self.version,
+                        stamp=stamp,
                     )
                 elif old is not None:  # keep the last good render, marked with its failure
                     old.error = failed.get(slug) or "de brief heeft fouten (zie boven)"
@@ -181,21 +196,16 @@ class LetterPreview:
     def output(self, slug: str, suffix: str) -> tuple[bytes, Renderer, str] | None:
         """The PDF (or DOCX) of a copy's last good render: bytes, renderer, file name.
 
-        Rendered on first request and kept for that version."""
+        From the output cache, which knows when the letter or its house style changed;
+        rendered (and kept there) when it does not hold it."""
         chosen = next((r for r in renderers() if r.default and r.suffix == suffix), None)
         with self.changed:
             view = self.copies.get(slug)
         if chosen is None or view is None:
             return None
         name = f"{view.brief.name}-{slug}.{chosen.suffix}"
-        key = (slug, chosen.name)
-        cached = self._outputs.get(key)
-        if cached is not None and cached[0] == view.version:
-            return cached[1], chosen, name
         with self.rendering:
-            # From the output cache when ``render`` (or an earlier preview) made it already.
             data, _warnings = OutputCache.of(self.workspace).render(chosen, view.brief, view.style)
-        self._outputs[key] = (view.version, data)
         return data, chosen, name
 
     # ----------------------------------------------------------------------- reading
