@@ -130,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
 
     woo = sub.add_parser(
         "publish",
+        parents=[debug],
         help="publish final letters under the Woo: PDF, DiWoo metadata, Woo-index sitemap",
         description="For each final letter and municipality, write a publication folder "
         "DIR/<gemeente>/<identificatie>/ with the PDF (PDF/UA), the attachments that name a "
@@ -163,6 +164,7 @@ def _parser() -> argparse.ArgumentParser:
 
     new = sub.add_parser(
         "new",
+        parents=[debug],
         help="start a letter: letters/NAME.yaml with every field, to fill in",
         description="Write letters/NAME.yaml in the workspace from a skeleton that names every "
         "field (commented where optional), with the subject, text and date still to fill in: "
@@ -175,6 +177,7 @@ def _parser() -> argparse.ArgumentParser:
 
     show = sub.add_parser(
         "preview",
+        parents=[debug],
         help="show a letter for every municipality in the browser, live after every save",
         description="Serve a live preview of LETTER on http://127.0.0.1:PORT/: every "
         "municipality's copy side by side (or one per tab), rendered again within a fraction "

@@ -457,3 +457,28 @@ def test_a_read_only_register_is_one_line(
         assert main(["archive", "list"]) == 0  # reading still works
     with sqlite3.connect(register) as conn:
         assert conn.execute("select count(*) from files").fetchone()[0] > 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check", "x.yaml"],
+        ["render", "x.yaml"],
+        ["archive", "x.yaml"],
+        ["archive", "list"],
+        ["publish", "x.yaml"],
+        ["new", "x"],
+        ["preview", "x.yaml"],
+        ["verify"],
+    ],
+)
+def test_debug_goes_before_or_after_every_command(command: list[str]) -> None:
+    """README: --debug before or after the command (review found publish, new and preview
+    refusing it after)."""
+    from dtz_letters.cli import _parser
+
+    for argv in (["--debug", *command], [*command[:1], "--debug", *command[1:]]):
+        if argv[:2] == ["archive", "--debug"] and command[1:] == ["list"]:
+            argv = ["archive-list", "--debug"]  # main() turns "archive list" into this
+        args = _parser().parse_args(argv)
+        assert args.debug, argv
