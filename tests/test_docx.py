@@ -514,3 +514,24 @@ def test_the_document_type_opens_the_letter(example: tuple[Brief, bytes]) -> Non
     first = open_docx(data).paragraphs[0]
     assert (first.style.name, first.text) == ("Documenttype", "Raadsinformatiebrief")
     assert brief.documenttype == "Raadsinformatiebrief"
+
+
+def test_italic_only_in_a_footnote_embeds_the_italic_faces(workspace: Path) -> None:
+    """Found in review: only the body was looked at, so a letter whose only italic text was
+    in a footnote carried no italic face (Word and LibreOffice then slant the regular one)."""
+    brief, style = brief_for(
+        workspace,
+        """
+        onderwerp: Voetnoot
+        datum: 2025-03-20
+        secties:
+          - tekst: |
+              Een zin met een voetnoot[^a].
+
+              [^a]: Een *schuine* toelichting.
+        """,
+    )
+    with zipfile.ZipFile(io.BytesIO(render_docx(brief, style))) as z:
+        assert "<w:i/>" in z.read("word/footnotes.xml").decode()
+        table = z.read("word/fontTable.xml").decode()
+    assert re.findall(r"<w:embed(\w+) ", table) == ["Regular", "Bold", "Italic", "BoldItalic"]

@@ -127,7 +127,9 @@ def render_docx(brief: Brief, style: HouseStyle) -> bytes:
     tpl.save(out)
     data = out.getvalue()
     families = [brief.lettertype, *([FALLBACK_FONT] if needs_fallback(brief, style) else [])]
-    return repack(data, embed_fonts(data, families, style.fonts, italic=_uses_italic(doc)))
+    return repack(
+        data, embed_fonts(data, families, style.fonts, italic=_uses_italic(doc, footnotes.notes))
+    )
 
 
 @cache
@@ -831,9 +833,10 @@ def _keep_header_row_with_next(doc: Document, tbl: Any) -> None:
         DocxParagraph(p, doc.part).paragraph_format.keep_with_next = True
 
 
-def _uses_italic(doc: Document) -> bool:
-    """Whether any text of the letter is set in italic: by a run of its own, or by a
-    paragraph or character style that is (or is based on one that is)."""
+def _uses_italic(doc: Document, notes: Sequence[Any] = ()) -> bool:
+    """Whether any text of the letter, its footnotes (``notes``) included, is set in italic:
+    by a run of its own, or by a paragraph or character style that is (or is based on one
+    that is)."""
     from docx.oxml.ns import qn
 
     def on(rpr: Any) -> bool:
@@ -851,10 +854,13 @@ def _uses_italic(doc: Document) -> bool:
         based = style.find(qn("w:basedOn"))
         return based is not None and italic_style(based.get(qn("w:val")), depth + 1)
 
-    used = {el.get(qn("w:val")) for el in doc.element.body.xpath(".//w:pStyle | .//w:rStyle")}
+    roots = [doc.element.body, *notes]
+    used = {
+        el.get(qn("w:val")) for root in roots for el in root.iter(qn("w:pStyle"), qn("w:rStyle"))
+    }
     if any(italic_style(style_id) for style_id in used):
         return True
-    return any(on(rpr) for rpr in doc.element.body.iter(qn("w:rPr")))
+    return any(on(rpr) for root in roots for rpr in root.iter(qn("w:rPr")))
 
 
 def _style_id(p: Any) -> str:
