@@ -535,3 +535,38 @@ def test_italic_only_in_a_footnote_embeds_the_italic_faces(workspace: Path) -> N
         assert "<w:i/>" in z.read("word/footnotes.xml").decode()
         table = z.read("word/fontTable.xml").decode()
     assert re.findall(r"<w:embed(\w+) ", table) == ["Regular", "Bold", "Italic", "BoldItalic"]
+
+
+def test_a_heading_after_a_table_keeps_its_own_larger_space(workspace: Path) -> None:
+    """Found in review: the paragraph after a table got 9pt above it directly, so a heading
+    there lost its own 14.7pt (the PDF collapses the two margins to the larger one)."""
+    from docx.oxml.ns import qn
+
+    brief, style = brief_for(
+        workspace,
+        """
+        onderwerp: Tabel
+        datum: 2025-03-20
+        secties:
+          - tekst: |
+              | A | B |
+              |---|---|
+              | 1 | 2 |
+          - kop: Daarna
+            tekst: Tekst.
+          - tekst: |
+              | C | D |
+              |---|---|
+              | 3 | 4 |
+
+              Een alinea.
+        """,
+    )
+    doc = open_docx(render_docx(brief, style))
+    after = [tbl.getnext() for tbl in doc.element.body.iter(qn("w:tbl"))]
+    heading, paragraph = (docx.text.paragraph.Paragraph(p, doc.part) for p in after)
+    assert heading.text == "Daarna"
+    own = doc.styles[heading.style.name].paragraph_format.space_before
+    assert own is not None and own.twips > 180
+    assert heading.paragraph_format.space_before.twips == own.twips
+    assert paragraph.paragraph_format.space_before.twips == 180  # the table's margin is larger

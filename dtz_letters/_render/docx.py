@@ -564,14 +564,10 @@ class _BodyWriter:
         return next(s for s in self.doc.styles if s.style_id == style_id)
 
     def paragraph(self, style: Any) -> DocxParagraph:
-        """A new paragraph in ``style`` (a name or a style), spaced from a table before it as
-        in the PDF."""
+        """A new paragraph in ``style`` (a name or a style); the space below a table before
+        it is set by ``_fit_spacing``, as the larger of the table's and the paragraph's."""
         p: DocxParagraph = self.doc.add_paragraph(style=style)
-        if self.after_table:
-            from docx.shared import Pt
-
-            p.paragraph_format.space_before = Pt(9)
-            self.after_table = False
+        self.after_table = False
         if self.in_quote and isinstance(style, str) and style.startswith("List "):
             _quote_border(p, self.accent)
         return p
