@@ -783,3 +783,41 @@ def test_a_broken_publication_folder_keeps_the_sitemap_as_it_was(
         "not diwoo:Document",
     ]
     assert sitemap.read_bytes() == before
+
+
+def test_an_attachment_has_the_same_number_in_the_archive_and_the_publication(
+    tmp_path: Path,
+) -> None:
+    """Found in review: the archive numbered the attachments that have a file among
+    themselves, the publication by their place in the letter, so the second attachment of a
+    letter whose first has no file was "bijlage-1" in one and "bijlage-2" in the other. Both
+    now use its place in the letter, as the letter's own list of attachments numbers it."""
+    from tests.test_archive import make_workspace
+
+    root = make_workspace(tmp_path / "ws")
+    fill_in_publication = root / "templates" / "coevorden" / "profile.yaml"
+    text, n = re.subn(
+        r"^  basis_url:\n    onbekend: .*\n",
+        f"  basis_url: {base_url('coevorden')}\n",
+        fill_in_publication.read_text(encoding="utf-8"),
+        flags=re.M,
+    )
+    assert n == 1
+    fill_in_publication.write_text(
+        re.sub(r"naam:\n\s+onbekend: .*\n", "naam: A. Test (fictief)\n", text), encoding="utf-8"
+    )
+    (root / "letters" / "b.txt").write_bytes(b"de tweede bijlage")
+    letter = root / "letters" / "twee.yaml"
+    letter.write_text(
+        "onderwerp: Twee bijlagen\ndatum: 2025-04-01\nkenmerk: Z-2\nstatus: definitief\n"
+        "gemeenten: [coevorden]\nsecties:\n  - tekst: Een alinea.\n"
+        "bijlagen:\n  - titel: Zonder bestand\n  - titel: Met bestand\n    bestand: b.txt\n",
+        encoding="utf-8",
+    )
+    archived = dtz.archive([letter], workspace=root)
+    assert archived.failures == []
+    published = dtz.publish([letter], workspace=root)
+    assert published.failures == []
+    in_archive = [p.name for p in (root / "output" / "archief").rglob("*_bijlage-*.txt")]
+    in_woo = [p.name for p in (root / "output" / "woo").rglob("*_bijlage-*.txt")]
+    assert [name.rsplit("_", 1)[1] for name in in_archive + in_woo] == ["bijlage-2.txt"] * 2

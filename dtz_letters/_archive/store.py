@@ -17,7 +17,7 @@ from pathlib import Path
 from .._compose.brief import Brief
 from .._files import write_atomic
 from .._input.load import LetterFile, ProfileFile
-from .._input.validate import contained_file
+from .._input.validate import AttachmentFile, attachment_files
 from .._input.workspace import HouseStyle
 from .._pdfpost.pdfa import PUID_PDFA_2A, finalize_pdfa
 from .._reports import ArchiveOutcome
@@ -57,7 +57,7 @@ class _Content:
     """What one version stores: the PDF, the attachments (original name, bytes), the sources."""
 
     pdf: bytes
-    bijlagen: tuple[tuple[str, bytes], ...]
+    bijlagen: tuple[AttachmentFile, ...]
     brief: bytes
     profiel: bytes
 
@@ -132,25 +132,19 @@ def render_archival_pdf(brief: Brief, style: HouseStyle) -> bytes:
     return finalize_pdfa(render_pdf(brief, style, variant=PDF_VARIANT))
 
 
-def _read_bijlagen(letter: LetterFile, workspace_root: Path) -> tuple[tuple[str, bytes], ...]:
+def _read_bijlagen(letter: LetterFile, workspace_root: Path) -> tuple[AttachmentFile, ...]:
     """The attachments that name a file (validated to lie in the workspace), in order."""
-    found = []
-    for i, bijlage in enumerate(letter.letter.bijlagen):
-        if bijlage.bestand is None:
-            continue
-        why = contained_file(letter.path.parent, bijlage.bestand, workspace_root)
-        if why:
-            raise ArchiveError(str(letter.source.problem(("bijlagen", i, "bestand"), why)))
-        found.append((bijlage.bestand, (letter.path.parent / bijlage.bestand).read_bytes()))
-    return tuple(found)
+    try:
+        return tuple(attachment_files(letter, workspace_root))
+    except ValueError as exc:
+        raise ArchiveError(str(exc)) from None
 
 
 def _representaties(names: Names, content: _Content) -> list[tuple[str, str, bytes]]:
     """(kind, name, bytes) of what represents the letter: its PDF, then its attachments."""
     files = [(KIND_PDF, names.content(KIND_PDF), content.pdf)]
     files += [
-        (KIND_BIJLAGE, names.bijlage(i, original), data)
-        for i, (original, data) in enumerate(content.bijlagen, start=1)
+        (KIND_BIJLAGE, names.bijlage(file.place, file.name), file.data) for file in content.bijlagen
     ]
     return files
 

@@ -6,6 +6,7 @@ municipality it names has a profile, and every file it names lies inside the wor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem, display_path
@@ -73,3 +74,29 @@ def contained_file(base: Path, name: str, root: Path) -> str | None:
     if not target.is_file():
         return f"{name!r} does not exist (looked for {display_path(base / name)})"
     return None
+
+
+@dataclass(frozen=True)
+class AttachmentFile:
+    """The file of an attachment: its place in the letter's ``bijlagen`` (from 1, as the
+    letter numbers them), its name as the letter gives it, and its bytes."""
+
+    place: int
+    name: str
+    data: bytes
+
+
+def attachment_files(loaded: LetterFile, root: Path) -> list[AttachmentFile]:
+    """The attachments of ``loaded`` that name a file, read, in order. Raises
+    :class:`ValueError` with the located reason when one is not a file inside ``root``
+    (checked again here: it may have changed since the letter was validated)."""
+    found = []
+    for i, bijlage in enumerate(loaded.letter.bijlagen):
+        if bijlage.bestand is None:
+            continue
+        why = contained_file(loaded.path.parent, bijlage.bestand, root)
+        if why:
+            raise ValueError(str(loaded.source.problem(("bijlagen", i, "bestand"), why)))
+        data = (loaded.path.parent / bijlage.bestand).read_bytes()
+        found.append(AttachmentFile(i + 1, bijlage.bestand, data))
+    return found

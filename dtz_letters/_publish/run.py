@@ -22,7 +22,7 @@ from .._archive.names import Names, identificatie_for
 from .._archive.store import source_identity
 from .._cache import OutputCache
 from .._files import write_atomic
-from .._input.validate import contained_file
+from .._input.validate import attachment_files
 from .._input.workspace import Workspace
 from .._pdfpost.a11y import check_pdf_accessibility
 from .._pipeline import Copy, compose, failure_line, prepare
@@ -142,19 +142,17 @@ class _Run:
                 f"accessibility check (PDF/UA-1): {problems[0]}"
             )
         files = [(f"{identity}.pdf", pdf)]
+        try:
+            attached = {f.place: f for f in attachment_files(copy.letter, self.workspace_root)}
+        except ValueError as exc:
+            raise PublishError(str(exc)) from None
         bijlagen = []
-        letter = copy.letter
-        for i, (bijlage, titel) in enumerate(
-            zip(letter.letter.bijlagen, brief.bijlagen, strict=True)
-        ):
+        for place, titel in enumerate(brief.bijlagen, start=1):
             url = None
-            if bijlage.bestand is not None:
-                refused = contained_file(letter.path.parent, bijlage.bestand, self.workspace_root)
-                if refused:
-                    loc = ("bijlagen", i, "bestand")
-                    raise PublishError(str(letter.source.problem(loc, refused)))
-                name = Names(identity, 1).bijlage(i + 1, bijlage.bestand)
-                files.append((name, (letter.path.parent / bijlage.bestand).read_bytes()))
+            if place in attached:
+                file = attached[place]
+                name = Names(identity, 1).bijlage(place, file.name)
+                files.append((name, file.data))
                 url = f"{settings.basis_url}/{identity}/{name}"
             bijlagen.append(Bijlage(titel, url))
         college = brief.college.strip().rstrip(",")
@@ -193,7 +191,7 @@ class _Run:
             identificatie=identity,
             folder=folder,
             files=tuple(folder / name for name, _data in files),
-            name=letter.name,
+            name=copy.letter.name,
             gemeente=brief.officiele_naam,
         )
 
