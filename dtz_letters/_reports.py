@@ -101,6 +101,7 @@ class ArchiveOutcome:
     version: int | None = None
     folder: Path | None = None
     error: str | None = None
+    trace: str | None = None  # the traceback of a bug in dtz-letters, for a log
 
     @property
     def ok(self) -> bool:
@@ -165,6 +166,7 @@ class PublishOutcome:
     name: str | None = None  # the letter's name (its file stem), as the overview knows it
     gemeente: str | None = None  # the municipality's official name
     error: str | None = None
+    trace: str | None = None  # the traceback of a bug in dtz-letters, for a log
 
     @property
     def ok(self) -> bool:

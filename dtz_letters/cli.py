@@ -22,8 +22,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import (
+    ArchiveOutcome,
     BatchReport,
     Outcome,
+    PublishOutcome,
     __version__,
     archive,
     check,
@@ -366,17 +368,23 @@ def _render(args: argparse.Namespace) -> int:
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     _summary(report)
-    # A broken profile fails every letter it serves, with the same located lines: once.
-    for error in dict.fromkeys(o.error for o in report.failures):
-        print(error, file=sys.stderr)
-    for o in report.failures:
-        if o.trace:
-            print(f"  ({_Log.write(o.trace)})", file=sys.stderr)
+    bug = _print_failures(report.failures)
     for problem in report.problems:
         print(f"error: {problem}", file=sys.stderr)
-    if any(o.trace for o in report.failures):
+    if bug:
         return EXIT_BUG
     return 1 if report.failures or report.problems else 0
+
+
+def _print_failures(failures: Sequence[Outcome | ArchiveOutcome | PublishOutcome]) -> bool:
+    """Print each failure's line (a broken profile fails every letter it serves with the
+    same located lines: once), and where the traceback of a bug went; whether one was."""
+    for error in dict.fromkeys(o.error for o in failures):
+        print(error, file=sys.stderr)
+    for o in failures:
+        if o.trace:
+            print(f"  ({_Log.write(o.trace)})", file=sys.stderr)
+    return any(o.trace for o in failures)
 
 
 class _Progress:
@@ -455,8 +463,8 @@ def _archive(args: argparse.Namespace) -> int:
                 f"{o.letter} [{o.slug}]: {o.status}: {o.identificatie} version {o.version} "
                 f"in {o.folder}"
             )
-    for o in report.failures:
-        print(o.error, file=sys.stderr)
+    if _print_failures(report.failures):
+        return EXIT_BUG
     return 1 if report.failures else 0
 
 
@@ -473,8 +481,8 @@ def _publish(args: argparse.Namespace) -> int:
             print(f"{o.letter} [{o.slug}]: {o.status}")
     for path, count in report.sitemaps:
         print(f"{display_path(path)}: Woo-index sitemap of {count} letter(s)")
-    for o in report.failures:
-        print(o.error, file=sys.stderr)
+    if _print_failures(report.failures):
+        return EXIT_BUG
     return 1 if report.failures else 0
 
 

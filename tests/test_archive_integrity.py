@@ -319,11 +319,16 @@ def test_one_failing_letter_never_stops_the_others(
 
     monkeypatch.setattr(run, "compose", compose)
     code, out, err = run_cli(capsys, "archive", bad, good)
-    assert code == 1
-    assert err.splitlines() == [
+    # A bug: exit 3 and where its traceback went, as for render (README, exit codes).
+    assert code == 3
+    message, where = err.splitlines()
+    assert message == (
         f"{bad} [coevorden]: not archived: internal error ZeroDivisionError: integer division "
         "or modulo by zero (please report this)"
-    ]
+    )
+    log = re.fullmatch(r"  \(traceback in (.+\.log)\)", where)
+    assert log is not None
+    assert "ZeroDivisionError" in Path(log.group(1)).read_text(encoding="utf-8")
     assert out.count(": archived: ") == 3  # the bad letter for emmen, the good one for both
     assert verify_archive(root / "output" / "archief").problems == []
 

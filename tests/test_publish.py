@@ -821,3 +821,24 @@ def test_an_attachment_has_the_same_number_in_the_archive_and_the_publication(
     in_archive = [p.name for p in (root / "output" / "archief").rglob("*_bijlage-*.txt")]
     in_woo = [p.name for p in (root / "output" / "woo").rglob("*_bijlage-*.txt")]
     assert [name.rsplit("_", 1)[1] for name in in_archive + in_woo] == ["bijlage-2.txt"] * 2
+
+
+def test_a_bug_while_publishing_is_a_bug_with_its_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: publish (and archive) kept only the one line of an internal error,
+    so --debug showed nothing and the exit code said "bad input"."""
+    from dtz_letters._publish import run as publish_run
+
+    root = new_workspace(tmp_path / "ws")
+    fill_in(root, ("coevorden",))
+    monkeypatch.chdir(root)
+
+    def compose(copy: object) -> object:
+        return 1 // 0
+
+    monkeypatch.setattr(publish_run, "compose", compose)
+    code, _out, err = run(capsys, "publish", "--debug", f"letters/{EXAMPLE}", "-g", "coevorden")
+    assert code == 3
+    assert "not published: internal error ZeroDivisionError" in err
+    assert "Traceback (most recent call last)" in err and "(traceback above)" in err

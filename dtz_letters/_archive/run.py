@@ -12,6 +12,7 @@ warning line each: rendering a final letter never fails on the archive.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -110,4 +111,5 @@ def _archive_copy(
             f"{copy.shown} [{copy.slug}]: not archived: internal error "
             f"{type(exc).__name__}: {exc} (please report this)"
         )
-        return ArchiveOutcome(copy.shown, copy.slug, error=message), None
+        trace = "".join(traceback.format_exception(exc))
+        return ArchiveOutcome(copy.shown, copy.slug, error=message, trace=trace), None

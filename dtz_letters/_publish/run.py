@@ -14,6 +14,7 @@ second letter with the same identity is refused, never written over the first.
 from __future__ import annotations
 
 import json
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -105,7 +106,8 @@ class _Run:
                 f"{copy.shown} [{copy.slug}]: not published: internal error "
                 f"{type(exc).__name__}: {exc} (please report this)"
             )
-            outcome = PublishOutcome(copy.shown, copy.slug, error=message)
+            trace = "".join(traceback.format_exception(exc))
+            outcome = PublishOutcome(copy.shown, copy.slug, error=message, trace=trace)
         self.report.outcomes.append(outcome)
 
     def _publish(self, copy: Copy) -> PublishOutcome:
