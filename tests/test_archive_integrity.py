@@ -528,3 +528,30 @@ def test_verify_reads_a_register_left_in_the_middle_of_a_commit(archive_copy: Pa
     assert report.problems == []
     assert report.digest == before.digest  # the interrupted rows were never part of it
     assert any("rolled back" in note for note in report.notes)
+
+
+def test_the_archive_settings_of_a_letter_are_taken_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found in review: check read archief texts as letter text (accepting {{ gemeente.naam }}
+    and Markdown's &amp;) while the archive took them as written. They are metadata, taken
+    as written, in check and archive alike (README)."""
+    root = make_workspace(tmp_path / "ws")
+    label = "Categorie {{ gemeente.naam }} &amp; {{ 7*7 }} (fictief)"
+    text = LETTER.replace("kenmerk: Z/2025/0123", "kenmerk: Z-2025-0300") + (
+        "archief:\n"
+        "  waardering: B\n"
+        "  informatiecategorie:\n"
+        '    code: "1.3"\n'
+        f"    label: '{label}'\n"
+    )
+    path = letter(root, "als-geschreven.yaml", text)
+    code, _out, err = run_cli(capsys, "check", path)
+    assert code == 0
+    assert str(path) not in err  # the letter is fine (the profile's publication notes aside)
+    code, _out, err = run_cli(capsys, "archive", path)
+    assert code == 0, err
+    ident = "gm0109-2025-03-20-Z-2025-0300"
+    io_ = root / "output" / "archief" / "coevorden" / "2025" / ident / f"{ident}.mdto.xml"
+    base = "/m:MDTO/m:informatieobject/"
+    assert sidecar_text(io_, base + "m:informatiecategorie/m:begripLabel") == [label]

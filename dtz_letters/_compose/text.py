@@ -55,7 +55,7 @@ VALUES = (
 
 #: The keys of a letter whose values are not text: paths, fixed words, municipality slugs,
 #: and the reasons a fact is unknown (notes for the writer, shown by check, not in the letter).
-NOT_TEXT = frozenset({"bestand", "status", "gemeenten", "alleen", "behalve", "onbekend"})
+NOT_TEXT = frozenset({"bestand", "status", "gemeenten", "alleen", "behalve", "onbekend", "archief"})
 
 #: Past this many problems in one text, the rest are summed up in one line: a text of
 #: half a million "{{" is one mistake, not half a million lines of output.
