@@ -7,7 +7,8 @@ LETTERS := $(wildcard letters/*.yaml)
 
 .PHONY: render test fuzz check templates schemas lint bench bench-preview clean
 
-# The virtual environment is rebuilt when pyproject.toml or the choice of interpreter changes.
+# The virtual environment is rebuilt when pyproject.toml or scripts/interpreter.sh changes
+# (after `make PYTHON=...` with another interpreter, remove .venv first).
 $(VENV)/.installed: pyproject.toml scripts/interpreter.sh
 	scripts/system-packages.sh python
 	$(or $(PYTHON),$$(scripts/interpreter.sh)) -m venv --clear $(VENV)

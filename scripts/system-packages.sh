@@ -11,8 +11,11 @@ set -euo pipefail
 need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig)
 if [ "${1:-render}" = "python" ]; then
   need=(python3 python3-venv)
-  # Not root, or no apt: the virtual environment is made with the python3 on PATH instead.
-  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then exit 0; fi
+  # Not root, or no apt: the python3 on PATH will do if it can make a virtual environment
+  # (scripts/interpreter.sh then picks it); otherwise say what to install, below.
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+    python3 -c 'import ensurepip, venv' 2>/dev/null && exit 0
+  fi
 fi
 if [ "${1:-render}" = "test" ]; then
   need+=(qpdf poppler-utils libreoffice-writer-nogui)
