@@ -31,7 +31,7 @@ from .mdto import (
     Verwijzing,
     previous_version_text,
 )
-from .names import Names
+from .names import SOURCE_KINDS, Names
 from .policy import Settings
 
 #: Where the archiefvormer's TOOI identifier comes from (as gemeenten.md names the register).
@@ -128,8 +128,7 @@ def bron_informatieobject(names: Names, brief: Brief, settings: Settings) -> Inf
             "vergelijken."
         ),
         representaties=tuple(
-            Verwijzing(name, name, bron)
-            for name in (names.content("brief"), names.content("profiel"))
+            Verwijzing(name, name, bron) for name in (names.content(kind) for kind in SOURCE_KINDS)
         ),
         gerelateerd=(
             Gerelateerd(

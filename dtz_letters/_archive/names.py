@@ -37,8 +37,6 @@ KIND_PDF, KIND_BRIEF, KIND_PROFIEL, KIND_BIJLAGE = "pdf", "brief", "profiel", "b
 KIND_INFORMATIEOBJECT, KIND_BRON, KIND_BESTAND = "informatieobject", "bron", "bestand"
 #: The sources a letter was rendered from: context, related to the letter, not a representation.
 SOURCE_KINDS = (KIND_BRIEF, KIND_PROFIEL)
-#: Every kind of stored file (each has a bestand sidecar).
-CONTENT_KINDS = (KIND_PDF, KIND_BIJLAGE, KIND_BRIEF, KIND_PROFIEL)
 
 #: Characters the MDTO SIP rules forbid in names, and whitespace.
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*#&\s]')

@@ -47,6 +47,7 @@ from .names import (
     KIND_INFORMATIEOBJECT,
     KIND_PDF,
     KIND_PROFIEL,
+    SOURCE_KINDS,
     Names,
     check_name,
     sidecar_name,
@@ -220,8 +221,8 @@ def _expected(names: Names, registered: dict[str, RegisterRow]) -> dict[str, str
         names.informatieobject: KIND_INFORMATIEOBJECT,
         names.bron_informatieobject: KIND_BRON,
     }
-    contents = [names.content(KIND_PDF), names.content(KIND_BRIEF), names.content(KIND_PROFIEL)]
-    kinds = [KIND_PDF, KIND_BRIEF, KIND_PROFIEL]
+    kinds = [KIND_PDF, *SOURCE_KINDS]
+    contents = [names.content(kind) for kind in kinds]
     for name in sorted(registered, key=_bijlage_number):
         if name.startswith(f"{names.base}_bijlage-") and not name.endswith(".bestand.mdto.xml"):
             contents.append(name)

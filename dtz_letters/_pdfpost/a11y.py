@@ -284,11 +284,6 @@ def mark_of(operands: list[object], resources: object) -> tuple[str, dict[str, o
     return tag, found
 
 
-def scan_content(page: pikepdf.Page) -> ContentScan:
-    """What the content stream of ``page`` draws, and under which marks."""
-    return scan_instructions(pikepdf.parse_content_stream(page), page.obj.get("/Resources"))
-
-
 def scan_instructions(instructions: Iterable[object], resources: object) -> ContentScan:
     """What parsed content-stream ``instructions`` draw, and under which marks."""
     scan = ContentScan()
