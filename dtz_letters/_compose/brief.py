@@ -126,6 +126,11 @@ def placeholder(what: str) -> str:
     return f"[ONBEKEND: {what}]"
 
 
+#: A mark of :func:`placeholder` in a text (made here, or written into the letter as
+#: ``dtz-letters new`` writes them): what every renderer highlights.
+PLACEHOLDER = re.compile(r"\[ONBEKEND:[^\]]*\]")
+
+
 def long_date(day: dt.date) -> str:
     """ "20 maart 2025": the Dutch long date, from Babel's CLDR data."""
     from babel.dates import format_date
@@ -156,7 +161,7 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
         """``text``, with every "[ONBEKEND: ...]" written into it (as ``dtz-letters new``
         writes them) counted as a fact still missing: the letter stays a CONCEPT, and
         ``check`` names the field to fill in."""
-        for found in _WRITTEN_PLACEHOLDER.finditer(text):
+        for found in PLACEHOLDER.finditer(text):
             missing.append(
                 letter.source.problem(
                     loc, f"the text still holds the placeholder {found.group()}; write it"
@@ -280,10 +285,6 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
         status=lt.status,
         missing=tuple(missing),
     )
-
-
-#: A placeholder written into the letter itself, as ``dtz-letters new`` writes them.
-_WRITTEN_PLACEHOLDER = re.compile(r"\[ONBEKEND:[^\]]*\]")
 
 
 def _written_signatory(

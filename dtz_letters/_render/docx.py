@@ -36,6 +36,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._compose.brief import PLACEHOLDER
 from .._compose.document import (
     Block,
     Heading,
@@ -89,7 +90,6 @@ _JINJA_TAG = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 #: Creation date written when the letter has no date yet (and SOURCE_DATE_EPOCH is unset).
 _EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 #: An unknown fact, as the letter shows it (see Brief and the HTML renderer).
-_PLACEHOLDER = re.compile(r"\[ONBEKEND:[^\]]*\]")
 
 
 def render(brief: Brief, style: HouseStyle) -> bytes:
@@ -937,7 +937,7 @@ def _mark_placeholders(root: Any) -> None:
     running header or text."""
     from docx.oxml.ns import qn
 
-    for t in [t for t in root.iter(qn("w:t")) if _PLACEHOLDER.search(t.text or "")]:
+    for t in [t for t in root.iter(qn("w:t")) if PLACEHOLDER.search(t.text or "")]:
         run = t.getparent()
         if run is None or run.tag != qn("w:r"):
             continue
@@ -945,7 +945,7 @@ def _mark_placeholders(root: Any) -> None:
         pieces: list[Any] = []
         last = 0
         text = t.text or ""
-        for match in _PLACEHOLDER.finditer(text):
+        for match in PLACEHOLDER.finditer(text):
             pieces += _text_runs(text[last : match.start()], rpr, marked=False)
             pieces += _text_runs(match.group(), rpr, marked=True)
             last = match.end()

@@ -9,11 +9,10 @@ renderers get the same text and neither has to wrap it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._compose.brief import Brief
+from .._compose.brief import PLACEHOLDER, Brief
 from .._input.workspace import HouseStyle
 from .metrics import text_width
 
@@ -30,7 +29,6 @@ SEPARATOR = " · "
 RIGHT_SHARE = 0.5
 ELLIPSIS = "…"
 #: Bold, with a little padding: how an unknown fact is drawn (CSS .onbekend).
-_PLACEHOLDER = re.compile(r"\[ONBEKEND:[^\]]*\]")
 _PLACEHOLDER_PADDING_PT = 1 / 25.4 * 72
 #: Advance widths are measured without kerning; this much spare keeps the sum honest.
 _SPARE = 1.03
@@ -92,7 +90,7 @@ def _width(text: str, fonts: Path) -> float:
     """The width of ``text`` in points at the header's size, placeholders in bold."""
     total = 0.0
     last = 0
-    for match in _PLACEHOLDER.finditer(text):
+    for match in PLACEHOLDER.finditer(text):
         total += text_width(text[last : match.start()], SIZE_PT, fonts)
         total += text_width(match.group(), SIZE_PT, fonts, bold=True) + _PLACEHOLDER_PADDING_PT
         last = match.end()

@@ -8,7 +8,6 @@ autoescaped and passed through the ``text`` filter (which highlights unknown fac
 from __future__ import annotations
 
 import contextlib
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
@@ -16,7 +15,7 @@ from typing import Any, NoReturn
 import jinja2
 from markupsafe import Markup, escape
 
-from .._compose.brief import Brief
+from .._compose.brief import PLACEHOLDER, Brief
 from .._compose.document import (
     Heading,
     ListBlock,
@@ -33,8 +32,6 @@ from .furniture import running_header
 
 #: The template every municipality renders; found first in its own folder, then in base/.
 LETTER_TEMPLATE = "letter.html.j2"
-
-_PLACEHOLDER = re.compile(r"\[ONBEKEND:[^\]]*\]")
 
 
 def render(brief: Brief, style: HouseStyle) -> bytes:
@@ -134,7 +131,7 @@ def mark_placeholders(value: object) -> Markup:
     text = str(value)
     out: list[str] = []
     last = 0
-    for match in _PLACEHOLDER.finditer(text):
+    for match in PLACEHOLDER.finditer(text):
         out.append(escape(text[last : match.start()]))
         out.append(Markup('<span class="onbekend">{}</span>').format(match.group()))
         last = match.end()
