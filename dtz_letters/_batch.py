@@ -30,7 +30,7 @@ from pathlib import Path
 from . import _overview
 from ._cache import Entry, OutputCache, output_unchanged
 from ._compose.brief import Brief
-from ._files import fsync_dir, replace_together
+from ._files import fsync_dir, holds, replace_together
 from ._input.workspace import Workspace
 from ._pipeline import Copy, compose, failure_line, prepare
 from ._render.registry import Renderer, default_formats, renderer
@@ -139,7 +139,7 @@ def render_batch(
     try:
         for i, plan in enumerate(plans):
             if not plan.todo:  # everything from the cache: no renderer needed
-                finished(order[i], _complete(plan, {}, None))
+                finished(order[i], _complete(plan, {}))
         _run(
             [i for i, plan in enumerate(plans) if plan.todo],
             jobs,
@@ -230,10 +230,6 @@ def run_job(job: Job) -> Outcome | Part:
     copy = plan.copy
     try:
         rendered = {name: _render(plan, name) for name in job.formats}
-        thumb = None
-        # A copy split over workers gets its thumbnail from the batch, which is idle meanwhile.
-        if job.whole and plan.thumbnail is not None and "pdf" in rendered:
-            thumb = _thumbnail(rendered["pdf"][0])
     except DtzLettersError as exc:
         return Outcome(copy.shown, copy.slug, error=failure_line(exc, copy))
     except OSError as exc:  # the machine (a full disk for temporary files), not the letter
@@ -249,7 +245,8 @@ def run_job(job: Job) -> Outcome | Part:
         (name,) = job.formats
         data, warnings = rendered[name]
         return Part(job.plan, name, data, warnings)
-    return _complete(plan, rendered, thumb)
+    # A copy split over workers gets its files and thumbnail from the batch (_assemble).
+    return _complete(plan, rendered)
 
 
 def _render(plan: Plan, name: str) -> tuple[bytes, tuple[str, ...]]:
@@ -264,18 +261,7 @@ def _render(plan: Plan, name: str) -> tuple[bytes, tuple[str, ...]]:
     return data, warnings
 
 
-def _thumbnail(pdf: bytes) -> bytes | None:
-    """The overview's picture of page 1 of ``pdf``; None when it cannot be made (the
-    overview then tries again, and reports)."""
-    try:
-        return _overview.thumbnail(pdf)
-    except Exception:
-        return None
-
-
-def _complete(
-    plan: Plan, rendered: dict[str, tuple[bytes, tuple[str, ...]]], thumb: bytes | None
-) -> Outcome:
+def _complete(plan: Plan, rendered: dict[str, tuple[bytes, tuple[str, ...]]]) -> Outcome:
     """Write the files of a copy whose every format is at hand (rendered now, or from the
     cache) where their bytes changed, all together; then its thumbnail. Its outcome."""
     copy = plan.copy
@@ -287,7 +273,7 @@ def _complete(
         target = plan.targets[name]
         if name in rendered:
             data, found = rendered[name]
-            if not _holds(target, data):
+            if not holds(target, data):
                 changed[target] = data
         else:
             found = plan.cached[name].warnings
@@ -306,7 +292,7 @@ def _complete(
             f"{display_path(Path(exc.filename or plan.targets[names[0]]))}: {exc.strerror}; "
             "the files of the previous render are left as they were",
         )
-    thumbnail = _write_thumbnail(plan, rendered, thumb)
+    thumbnail = _write_thumbnail(plan, rendered)
     return Outcome(
         copy.shown,
         copy.slug,
@@ -322,19 +308,7 @@ def _complete(
     )
 
 
-def _holds(path: Path, data: bytes) -> bool:
-    """Whether the file at ``path`` already holds ``data``."""
-    try:
-        if path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
-    except OSError:
-        return False
-
-
-def _write_thumbnail(
-    plan: Plan, rendered: dict[str, tuple[bytes, tuple[str, ...]]], thumb: bytes | None
-) -> Path | None:
+def _write_thumbnail(plan: Plan, rendered: dict[str, tuple[bytes, tuple[str, ...]]]) -> Path | None:
     """The overview's thumbnail of the copy's PDF: left alone when current, else taken
     from the cache or made; None if that failed (the overview then tries again)."""
     target = plan.thumbnail
@@ -346,7 +320,8 @@ def _write_thumbnail(
         pdf_sha = hashlib.sha256(rendered["pdf"][0]).hexdigest()
     key = cache.derived_key("thumbnail", _overview.THUMBNAIL_FORM, pdf_sha) if cache else None
     try:
-        if thumb is None and cache is not None and key is not None:
+        thumb = None
+        if cache is not None and key is not None:
             entry = cache.get(key)
             if entry is not None:
                 if output_unchanged(target, entry):
@@ -355,9 +330,9 @@ def _write_thumbnail(
         if thumb is None:
             pdf = rendered["pdf"][0] if "pdf" in rendered else _pdf_bytes(plan)
             thumb = _overview.thumbnail(pdf)
-        if cache is not None and key is not None:
-            cache.put(key, thumb)
-        if not _holds(target, thumb):
+            if cache is not None and key is not None:
+                cache.put(key, thumb)
+        if not holds(target, thumb):
             _overview.write_thumbnail(target, thumb)
     except Exception:
         return None
@@ -560,4 +535,4 @@ def _run(
 def _assemble(index: int, arrived: list[Part]) -> Outcome:
     """Write a copy whose formats were rendered by several workers."""
     rendered = {part.fmt: (part.data, part.warnings) for part in arrived}
-    return _complete(_PLANS[index], rendered, None)
+    return _complete(_PLANS[index], rendered)

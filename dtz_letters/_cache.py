@@ -198,12 +198,9 @@ class OutputCache:
         if not self._usable:
             return None
         path = self._path(key)
+        sha256, warnings = hashlib.sha256(data).hexdigest(), tuple(warnings)
         header = json.dumps(
-            {
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "size": len(data),
-                "warnings": list(warnings),
-            }
+            {"sha256": sha256, "size": len(data), "warnings": list(warnings)}
         ).encode()
         try:
             self._prepare()
@@ -221,7 +218,7 @@ class OutputCache:
         except OSError:
             self._usable = False  # a read-only workspace, a full disk: render without
             return None
-        return self.get(key)
+        return Entry(key, path, sha256, len(data), warnings, len(header) + 1)
 
     def prune(self, limit: int = LIMIT_BYTES) -> int:
         """Remove the entries used longest ago until at most ``limit`` bytes are kept;

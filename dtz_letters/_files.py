@@ -110,3 +110,14 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def holds(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` already holds exactly ``data`` (a missing or unreadable
+    file does not)."""
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ._files import write_atomic
+from ._files import holds, write_atomic
 from ._reports import Outcome, PublishOutcome
 
 _MANIFEST = ".index.json"
@@ -148,11 +148,8 @@ def _save(out: Path, entries: dict[str, dict[str, str]], failures: list[dict[str
 def _write_changed(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` unless the file holds it already (a run that changed
     nothing leaves the overview's files, and their dates, alone)."""
-    try:
-        if path.read_bytes() == data:
-            return
-    except OSError:
-        pass
+    if holds(path, data):
+        return
     write_atomic(path, data, durable=False)  # made again from the manifest and outcomes
 
 

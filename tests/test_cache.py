@@ -444,3 +444,27 @@ def test_the_font_record_in_the_cache_folder_is_what_the_fonts_say(ws: Path) -> 
     _font(ws)
     render(letter, "emmen", "docx", workspace=ws)
     assert len(list((ws / ".dtz-cache" / "fonts").glob("*.json"))) == 2
+
+
+def test_force_takes_the_thumbnails_from_the_cache(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The thumbnail of an unchanged PDF is not made again, --force or not (review found a
+    forced run making every thumbnail again although the cache held it)."""
+    from dtz_letters import _overview
+
+    thumbs = {p: p.read_bytes() for p in (ws / "out" / "thumbs").rglob("*.png")}
+    assert thumbs
+
+    made: list[int] = []
+    real = _overview.thumbnail
+
+    def counted(pdf: bytes) -> bytes:
+        made.append(len(pdf))
+        return real(pdf)
+
+    monkeypatch.setattr(_overview, "thumbnail", counted)
+    report = _render(ws, force=True)
+    assert made == []
+    assert all(o.thumbnail is not None for o in report.rendered)
+    assert {p: p.read_bytes() for p in thumbs} == thumbs
