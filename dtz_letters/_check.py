@@ -26,14 +26,15 @@ def check_letters(paths: Sequence[Path], workspace: Workspace | None = None) -> 
         ws = workspaces.setdefault(ws.root.resolve(), ws)
         prepared = prepare([path], ws)
         report.warnings.extend(map(str, prepared.warnings))
-        errors = list(dict.fromkeys(f.message for f in prepared.failures))
+        # The same problem in every municipality's copy (a budget, a broken profile) is one
+        # line: repeats are dropped once, at the end.
+        errors = [f.message for f in prepared.failures]
         seen: set[str] = set()
         for copy in prepared.copies:
             try:
                 brief = compose(copy)
             except DtzLettersError as exc:
-                if str(exc) not in errors:  # the same problem in every municipality's copy
-                    errors.append(str(exc))
+                errors.append(str(exc))
                 continue
             for problem in brief.missing:
                 line = str(problem)
@@ -41,12 +42,11 @@ def check_letters(paths: Sequence[Path], workspace: Workspace | None = None) -> 
                     seen.add(line)
                     report.missing.append(line)
             if brief.status == "definitief":
-                # What publishing it needs from the profile (once per profile).
+                # What publishing it needs from the profile.
                 wrong, notes = publication_notes(copy.profile)
-                errors += [line for line in wrong if line not in errors]
+                errors += wrong
                 report.publication += [n for n in notes if n not in report.publication]
         if errors:
-            # A letter over a budget is so for every municipality: one line, not five.
             report.errors.extend(dict.fromkeys(errors))
         else:
             report.valid.append(display_path(path))

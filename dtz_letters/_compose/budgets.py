@@ -132,7 +132,7 @@ def check_tokens(tokens: list[Token]) -> list[Token]:
             depth += 1
             if depth > MAX_NESTING:
                 raise OverBudget(
-                    _line(tok),
+                    token_line(tok),
                     1,
                     f"lists and quotes nest more than {MAX_NESTING} levels deep here; "
                     "that is the limit",
@@ -143,7 +143,7 @@ def check_tokens(tokens: list[Token]) -> list[Token]:
             columns = _columns(tokens, i)
             if columns > MAX_TABLE_COLUMNS:
                 raise OverBudget(
-                    _line(tok),
+                    token_line(tok),
                     1,
                     f"a table of {columns:,} columns; the limit is {MAX_TABLE_COLUMNS} "
                     "(more do not fit the page)",
@@ -152,7 +152,7 @@ def check_tokens(tokens: list[Token]) -> list[Token]:
             _check_words(tok)
         elif tok.type in ("fence", "code_block"):
             # Shown as text with its line breaks: each line's words are laid out like any.
-            first = _line(tok) + (1 if tok.type == "fence" else 0)
+            first = token_line(tok) + (1 if tok.type == "fence" else 0)
             for n, line in enumerate(tok.content.split("\n")):
                 longest = max((len(w) for w in _WORD.findall(line)), default=0)
                 if longest > MAX_WORD_CHARS:
@@ -160,7 +160,8 @@ def check_tokens(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
-def _line(tok: Token) -> int:
+def token_line(tok: Token) -> int:
+    """The line of ``tok`` in its text, from 1."""
     return tok.map[0] + 1 if tok.map else 1
 
 
@@ -187,7 +188,7 @@ def _check_words(inline: Token) -> None:
             runs += 1
             if runs > MAX_WORD_RUNS:
                 raise OverBudget(
-                    _line(inline) + breaks,
+                    token_line(inline) + breaks,
                     1,
                     f"a word with more than {MAX_WORD_RUNS} changes of formatting (bold, "
                     "italic, link); that is the limit",
@@ -204,7 +205,7 @@ def _check_words(inline: Token) -> None:
         first = (length if start == 0 else 0) + end - start
         longest = max([first, *(b - a for a, b in words[1:])])
         if longest > MAX_WORD_CHARS:
-            raise OverBudget(_line(inline) + breaks, 1, _long_word(longest))
+            raise OverBudget(token_line(inline) + breaks, 1, _long_word(longest))
         if last_end < len(text):  # ends in a space: the next run starts a word
             length = runs = 0
         elif len(words) > 1 or start > 0:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .budgets import check_tokens
+from .budgets import check_tokens, token_line
 from .document import (
     Block,
     Heading,
@@ -209,10 +209,6 @@ _parsed: OrderedDict[tuple[str, tuple[int, ...]], tuple[tuple[Block, ...], tuple
 _PARSED_KEPT = 256
 
 
-def _line(token: Token) -> int:
-    return token.map[0] + 1 if token.map else 1
-
-
 class _Converter:
     """One text's tokens to blocks, collecting what is refused."""
 
@@ -258,7 +254,7 @@ class _Converter:
                 kind = tokens[j].type
                 depth += (kind == "footnote_reference_open") - (kind == "footnote_reference_close")
                 j += 1
-            line = _line(tok)
+            line = token_line(tok)
             if label in self.definitions:
                 self.refuse(line, f"the footnote [^{label}] is defined twice; keep one")
             else:
@@ -297,7 +293,7 @@ class _Converter:
                 paragraphs.append(self.inline(tok, in_note=True))
             elif tok.type not in ("paragraph_open", "paragraph_close"):
                 self.refuse(
-                    _line(tok) if tok.map else def_line,
+                    token_line(tok) if tok.map else def_line,
                     f"the footnote [^{label}] holds more than paragraphs of text "
                     f"({_construct(tok)}); a footnote holds only text",
                 )
@@ -340,12 +336,12 @@ class _Converter:
                     out.append(Paragraph(_code_lines(text)))
                 i += 1
             else:  # a construct this model does not know: refused, never dropped
-                self.refuse(_line(tok), f"{_construct(tok)} cannot be drawn in a letter")
+                self.refuse(token_line(tok), f"{_construct(tok)} cannot be drawn in a letter")
                 i += 1
         return out, i
 
     def heading(self, tok: Token, content: Token, inside: str | None) -> list[Block]:
-        line = _line(tok)
+        line = token_line(tok)
         if inside is not None:
             self.refuse(
                 line,
@@ -410,7 +406,7 @@ class _Converter:
     # ---------------------------------------------------------------- inline
 
     def inline(self, tok: Token, in_note: bool = False) -> Inline:
-        return self.inline_children(tok.children or [], _line(tok), in_note)
+        return self.inline_children(tok.children or [], token_line(tok), in_note)
 
     def inline_children(self, children: list[Token], line: int, in_note: bool) -> Inline:
         spans: list[Span] = []
