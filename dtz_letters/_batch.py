@@ -350,7 +350,7 @@ def concept_reason(brief: Brief) -> str | None:
     """Why a copy is a concept, in a few words; None for a final one."""
     if brief.missing:
         count = len(brief.missing)
-        named = f": {', '.join(brief.gaps)}" if brief.gaps else ""
+        named = f": {', '.join(dict.fromkeys(brief.gaps))}" if brief.gaps else ""
         return f"{count} fact{'s' if count > 1 else ''} unknown{named}"
     if brief.status == "concept":
         return "the letter says status: concept"

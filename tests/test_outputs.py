@@ -482,3 +482,16 @@ def test_debug_goes_before_or_after_every_command(command: list[str]) -> None:
             argv = ["archive-list", "--debug"]  # main() turns "archive list" into this
         args = _parser().parse_args(argv)
         assert args.debug, argv
+
+
+def test_the_summary_names_every_kind_of_gap(workspace: Path) -> None:
+    """Found in review: the words were worked back from the date and the signatories only,
+    so a letter from `dtz-letters new` said "5 facts unknown: datum"."""
+    from dtz_letters import new_letter, render_batch
+
+    path = new_letter("nieuw", gemeenten=["emmen"], workspace=workspace)
+    (outcome,) = render_batch([path], workspace=workspace, out=workspace / "out", jobs=1).outcomes
+    assert outcome.reason == (
+        "6 facts unknown: datum, naam secretaris, secties[1].tekst, secties[2].kop, "
+        "secties[2].tekst, onderwerp"
+    )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from .._input.models import Adres, Contact, Kleuren, Logo, Onbekend, Ondertekenaar, Passage
-from .._input.safe_yaml import Loc
+from .._input.safe_yaml import Loc, format_loc
 from ..errors import LetterError, Problem
 from .document import Block, Outline, block_text
 from .markdown import unescape
@@ -64,19 +64,14 @@ class Brief:
     contact: Contact | None
     status: str  # as the letter declares it: "concept" or "definitief"
     missing: tuple[Problem, ...]  # facts still unknown, located in profile or letter
+    #: The facts still unknown in a word each, in the order of ``missing``: "datum",
+    #: "naam secretaris", or the field that still holds a written placeholder ("onderwerp").
+    gaps: tuple[str, ...] = ()
 
     @property
     def concept(self) -> bool:
         """Shown as CONCEPT: declared so, or a fact the letter needs is not known."""
         return self.status == "concept" or bool(self.missing)
-
-    @property
-    def gaps(self) -> tuple[str, ...]:
-        """The facts still unknown, as their placeholders name them: ``("datum", "naam
-        secretaris")``."""
-        start = placeholder("")[:-1]
-        texts = (self.datum_tekst, *(s.naam for s in self.ondertekenaars if not s.known))
-        return tuple(t[len(start) : -1] for t in texts if t.startswith(start) and t[-1] == "]")
 
     def text(self) -> str:
         """The letter's words in reading order, page furniture aside (for checks and tests)."""
@@ -155,6 +150,7 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
     slug = profile.slug
     variant = lt.per_gemeente.get(slug)
     missing: list[Problem] = []
+    gaps: list[str] = []  # a word for each of ``missing``
     parse_body = Body(letter)
 
     def written(text: str, loc: Loc) -> str:
@@ -162,6 +158,7 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
         writes them) counted as a fact still missing: the letter stays a CONCEPT, and
         ``check`` names the field to fill in."""
         for found in PLACEHOLDER.finditer(text):
+            gaps.append(format_loc(loc))
             missing.append(
                 letter.source.problem(
                     loc, f"the text still holds the placeholder {found.group()}; write it"
@@ -205,6 +202,7 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
     datum, loc = pick("datum")
     if isinstance(datum, Onbekend):
         missing.append(letter.source.problem(loc, f"the date is not known ({datum.onbekend})"))
+        gaps.append("datum")
         datum_tekst, day = placeholder("datum"), None
     else:
         datum_tekst, day = long_date(datum), datum
@@ -226,7 +224,10 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
     for i, s in enumerate(signers):
         if from_letter:
             s = _written_signatory(s, (*signers_loc, i), field)
-        signatories.append(_signatory(s, (*signers_loc, i, "naam"), source, missing))
+        signatory = _signatory(s, (*signers_loc, i, "naam"), source, missing)
+        if not signatory.known:
+            gaps.append(signatory.naam.removeprefix("[ONBEKEND: ").removesuffix("]"))
+        signatories.append(signatory)
 
     body: list[Block] = []
     for i, sectie in enumerate(lt.secties):
@@ -284,6 +285,7 @@ def compose_brief(letter: LetterFile, profile: ProfileFile) -> Brief:
         contact=contact(),
         status=lt.status,
         missing=tuple(missing),
+        gaps=tuple(gaps),
     )
 
 
