@@ -555,3 +555,34 @@ def test_the_archive_settings_of_a_letter_are_taken_as_written(
     io_ = root / "output" / "archief" / "coevorden" / "2025" / ident / f"{ident}.mdto.xml"
     base = "/m:MDTO/m:informatieobject/"
     assert sidecar_text(io_, base + "m:informatiecategorie/m:begripLabel") == [label]
+
+
+def test_what_another_run_left_between_two_letters_is_reported(
+    two_municipalities: tuple[Path, Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found in review: each letter rolls back what an interrupted run left (another process
+    may have been killed meanwhile), but those lines were dropped; now they are warnings."""
+    from dtz_letters._archive import run
+    from dtz_letters._archive.journal import write_pending
+
+    root, good, bad = two_municipalities
+    archive = root / "output" / "archief"
+    real = run.compose
+    ident = "gm0109-2025-09-09-Z-2025-0999"
+    left = archive / "coevorden" / "2025" / ident / f"{ident}.pdf"
+
+    def compose(copy: run.Copy) -> object:
+        if copy.letter.path == good and copy.slug == "coevorden":  # after the first letter
+            left.parent.mkdir(parents=True, exist_ok=True)
+            left.write_bytes(b"half")
+            write_pending(archive, [(left.relative_to(archive).as_posix(), b"half")])
+        return real(copy)
+
+    monkeypatch.setattr(run, "compose", compose)
+    code, _out, err = run_cli(capsys, "archive", bad, good)
+    assert code == 0, err
+    assert not left.exists()
+    assert [line for line in err.splitlines() if f"{ident}.pdf" in line]
+    assert verify_archive(archive).problems == []

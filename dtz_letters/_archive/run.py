@@ -58,7 +58,7 @@ def archive_letters(
         report.warnings += recover(conn, archive_root)
     for copy in prepared.copies:
         outcome, warning = _archive_copy(
-            copy, archive_root, prepared.workspace.root, new_version, final_only
+            copy, archive_root, prepared.workspace.root, new_version, final_only, report.warnings
         )
         report.outcomes.append(outcome)
         if warning:
@@ -67,7 +67,12 @@ def archive_letters(
 
 
 def _archive_copy(
-    copy: Copy, root: Path, workspace_root: Path, new_version: bool, final_only: bool
+    copy: Copy,
+    root: Path,
+    workspace_root: Path,
+    new_version: bool,
+    final_only: bool,
+    warnings: list[str],
 ) -> tuple[ArchiveOutcome, str | None]:
     """Archive one copy; its outcome, and the warning line when it was skipped for unknown
     archive settings. Never raises: whatever goes wrong is this copy's one failure line."""
@@ -88,6 +93,7 @@ def _archive_copy(
             root,
             workspace_root=workspace_root,
             new_version=new_version,
+            warnings=warnings,
         )
         return outcome, None
     except UnknownSettingsError as exc:

@@ -78,9 +78,12 @@ def archive_brief(
     *,
     workspace_root: Path,
     new_version: bool = False,
+    warnings: list[str] | None = None,
 ) -> ArchiveOutcome:
     """Archive one resolved letter; :class:`ArchiveError` when it may not be archived
-    (:class:`~.policy.UnknownSettingsError` when its archive settings are not known yet)."""
+    (:class:`~.policy.UnknownSettingsError` when its archive settings are not known yet).
+    What an interrupted run (another process's) left and was rolled back is added to
+    ``warnings``."""
     shown = display_path(letter.path)
     refuse_concept(brief, shown)
     settings = archive_settings(letter, profile, kenmerk=bool(brief.kenmerk))
@@ -95,7 +98,9 @@ def archive_brief(
     )
     folder = folder_for(root, brief.slug, brief.datum, identificatie)
     with archive_lock(root), open_register(root, create=True) as conn:
-        recover(conn, root)
+        rolled_back = recover(conn, root)
+        if warnings is not None:
+            warnings += rolled_back
         latest, stored_source = conn.execute(
             "SELECT max(version), max(source) FROM files WHERE identificatie = ?",
             (identificatie,),
