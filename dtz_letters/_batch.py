@@ -251,14 +251,10 @@ def run_job(job: Job) -> Outcome | Part:
 
 def _render(plan: Plan, name: str) -> tuple[bytes, tuple[str, ...]]:
     """``name``'s output of the plan's copy, fresh, and its warnings; kept in the cache."""
-    fmt = renderer(name)
-    brief, style = plan.brief, plan.copy.style
-    key = plan.keys.get(name)
-    data = fmt.render(brief, style)
-    warnings = tuple(fmt.warnings(brief, style))
-    if key and _CACHE:
-        _CACHE[0].put(key, data, warnings)
-    return data, warnings
+    fmt, brief, style = renderer(name), plan.brief, plan.copy.style
+    if not _CACHE:
+        return fmt.render(brief, style), tuple(fmt.warnings(brief, style))
+    return _CACHE[0].render_fresh(fmt, brief, style, plan.keys.get(name))
 
 
 def _complete(plan: Plan, rendered: dict[str, tuple[bytes, tuple[str, ...]]]) -> Outcome:

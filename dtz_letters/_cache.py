@@ -149,6 +149,12 @@ class OutputCache:
         data = self.read(entry) if entry else None
         if entry is not None and data is not None:
             return data, entry.warnings
+        return self.render_fresh(fmt, brief, style, key)
+
+    def render_fresh(
+        self, fmt: Renderer, brief: Brief, style: HouseStyle, key: str | None
+    ) -> tuple[bytes, tuple[str, ...]]:
+        """``fmt``'s output of ``brief`` rendered now, and its warnings; kept under ``key``."""
         data = fmt.render(brief, style)
         warnings = tuple(fmt.warnings(brief, style))
         if key:
