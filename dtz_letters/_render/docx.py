@@ -31,10 +31,10 @@ import io
 import itertools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._compose.brief import PLACEHOLDER
 from .._compose.document import (
@@ -149,12 +149,7 @@ def docx_environment() -> Environment:
         def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
             if globals is not None or template_class is not None or not isinstance(source, str):
                 return super().from_string(source, globals, template_class)
-            template = self._compiled.get(source)
-            if template is None:
-                if len(self._compiled) >= _COMPILED_PARTS:
-                    self._compiled.clear()  # a long run over many house styles stays bounded
-                template = self._compiled[source] = super().from_string(source)
-            return template
+            return _once(self._compiled, source, super().from_string)
 
     env = environment(cls=CompilingOnce, autoescape=True, finalize=_xml_value)
     assert isinstance(env, CompilingOnce)
@@ -164,8 +159,21 @@ def docx_environment() -> Environment:
 
 #: How many compiled template parts the DOCX environment keeps (and cleaned-up parts).
 _COMPILED_PARTS = 64
+_T = TypeVar("_T")
+
 #: Each template part's XML as docxtpl cleaned it up, by the XML before.
 _PATCHED: dict[str, str] = {}
+
+
+def _once(made: dict[str, _T], source: str, make: Callable[[str], _T]) -> _T:
+    """``make(source)``, kept in ``made`` (at most :data:`_COMPILED_PARTS` of them: a long
+    run over many house styles stays bounded)."""
+    found = made.get(source)
+    if found is None:
+        if len(made) >= _COMPILED_PARTS:
+            made.clear()
+        found = made[source] = make(source)
+    return found
 
 
 def _xml_value(value: object) -> Markup:
@@ -240,12 +248,7 @@ def _template_class() -> type[DocxTemplate]:
         def patch_xml(self, src_xml: str) -> str:
             # docxtpl's clean-up of a part's XML (some 1.5 ms of regular expressions) depends
             # on the XML alone, which is the template's: done once per distinct part.
-            patched = _PATCHED.get(src_xml)
-            if patched is None:
-                if len(_PATCHED) >= _COMPILED_PARTS:
-                    _PATCHED.clear()
-                patched = _PATCHED[src_xml] = super().patch_xml(src_xml)
-            return patched
+            return _once(_PATCHED, src_xml, super().patch_xml)
 
         def render_xml_part(
             self, src_xml: str, part: Any, context: Any, jinja_env: Any = None
