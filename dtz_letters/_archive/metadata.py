@@ -77,9 +77,10 @@ def letter_informatieobject(
     ids = [(names.base, bron)]
     if brief.kenmerk and settings.identificatiebron:
         ids.append((brief.kenmerk, settings.identificatiebron))
-    college = brief.college.strip().rstrip(",")
     events = [
-        Event(Begrip("Creatie", None, LIST_EVENT), brief.datum.isoformat(), Verwijzing(college))
+        Event(
+            Begrip("Creatie", None, LIST_EVENT), brief.datum.isoformat(), Verwijzing(brief.sender)
+        )
     ]
     related = [
         Gerelateerd(
@@ -104,7 +105,7 @@ def letter_informatieobject(
         _shared(brief, settings),
         identificatie=tuple(ids),
         naam=brief.onderwerp,
-        omschrijving=f"{brief.documenttype} van {college[:1].lower()}{college[1:]}",
+        omschrijving=brief.description(),
         events=tuple(events),
         representaties=tuple(Verwijzing(name, name, bron) for name in representaties),
         gerelateerd=tuple(related),

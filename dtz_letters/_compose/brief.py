@@ -69,6 +69,26 @@ class Brief:
     gaps: tuple[str, ...] = ()
 
     @property
+    def title(self) -> str:
+        """What the letter calls itself: "Raadsinformatiebrief: <subject>" (the PDF's title,
+        the DiWoo officiele titel)."""
+        return f"{self.documenttype}: {self.onderwerp}"
+
+    @property
+    def sender(self) -> str:
+        """The college that sends it, as a name: its signing line without the trailing
+        comma some municipalities sign with."""
+        return self.college.strip().rstrip(",")
+
+    def description(self, *, addressed: bool = False) -> str:
+        """ "Raadsinformatiebrief van het college van ... (aan de leden van de
+        gemeenteraad)": the archive's and the publication's omschrijving."""
+        words = [self.documenttype, "van", _lower_first(self.sender)]
+        if addressed:
+            words.append(_lower_first(self.aan.strip()))
+        return " ".join(words)
+
+    @property
     def concept(self) -> bool:
         """Shown as CONCEPT: declared so, or a fact the letter needs is not known."""
         return self.status == "concept" or bool(self.missing)
@@ -114,6 +134,10 @@ def contact_line(contact: Contact) -> str:
         parts[0] += f" ({contact.functie})"
     parts += [p for p in (contact.telefoon, contact.email) if p]
     return ", ".join(parts)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def placeholder(what: str) -> str:

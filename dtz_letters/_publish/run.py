@@ -157,18 +157,13 @@ class _Run:
                 files.append((name, file.data))
                 url = f"{settings.basis_url}/{identity}/{name}"
             bijlagen.append(Bijlage(titel, url))
-        college = brief.college.strip().rstrip(",")
-        aan = brief.aan.strip()
         metadata = document_xml(
             WooDocument(
                 identifiers=tuple(x for x in (brief.kenmerk, identity) if x),
                 organisatie=settings.organisatie,
                 # As the PDF names itself (its title, shown as the window title).
-                officiele_titel=f"{brief.documenttype}: {brief.onderwerp}",
-                omschrijving=(
-                    f"{brief.documenttype} van {college[:1].lower()}{college[1:]} "
-                    f"{aan[:1].lower()}{aan[1:]}"
-                ),
+                officiele_titel=brief.title,
+                omschrijving=brief.description(addressed=True),
                 informatiecategorie=settings.informatiecategorie,
                 datum=brief.datum,
                 bijlagen=tuple(bijlagen),

@@ -163,7 +163,7 @@ def _context(brief: Brief, style: HouseStyle) -> dict[str, Any]:
         "brief": brief,
         # The body with heading levels that never skip one below the subject (h1).
         "body": nest_headings(brief.body),
-        "title": f"{brief.documenttype}: {brief.onderwerp}",
+        "title": brief.title,
         # The one-line running header of later pages, the same as the Word file's.
         "kop": running_header(brief, style),
         "logo": {"url": logo_url(brief, style), "alt": brief.logo.alt},
