@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
     (
         "dtz_letters.errors",
         "dtz_letters._files",
+        "dtz_letters._xml",
         "dtz_letters._templating",
         "dtz_letters._reports",
         "dtz_letters._version",

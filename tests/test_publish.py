@@ -31,11 +31,11 @@ from dtz_letters._publish.schema import (
     catalog,
     compile_schema,
     diwoo_schema,
-    read_schema_file,
     resource_lists,
     value_list_problems,
 )
 from dtz_letters._publish.validate import SITEMAP, document_problems, sitemap_problems
+from dtz_letters._xml import read_schema_file
 from dtz_letters.cli import main
 from tests.conftest import REPO
 

@@ -16,10 +16,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from lxml import etree
+
+from .._xml import read_schema_file, safe_parser, serialize
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -196,7 +197,7 @@ def informatieobject_xml(obj: Informatieobject) -> bytes:
     _begrip(beperking, "beperkingGebruikType", obj.beperking.type)
     if obj.beperking.omschrijving:
         _text(beperking, "beperkingGebruikNadereBeschrijving", obj.beperking.omschrijving)
-    return _serialize(root)
+    return serialize(root)
 
 
 def bestand_xml(obj: Bestand) -> bytes:
@@ -211,7 +212,7 @@ def bestand_xml(obj: Bestand) -> bytes:
     _text(checksum, "checksumWaarde", obj.sha256)
     _text(checksum, "checksumDatum", checksum_datum(obj.checksum_datum))
     _verwijzing(el, "isRepresentatieVan", obj.informatieobject)
-    return _serialize(root)
+    return serialize(root)
 
 
 def checksum_datum(moment: dt.datetime) -> str:
@@ -222,7 +223,7 @@ def checksum_datum(moment: dt.datetime) -> str:
 def schema_errors(xml: bytes) -> list[str]:
     """Why ``xml`` is not valid MDTO 1.0.1 (empty when it is), one message per problem."""
     try:
-        doc = etree.fromstring(xml, _parser())
+        doc = etree.fromstring(xml, safe_parser())
     except etree.XMLSyntaxError as exc:
         return [f"it is not well-formed XML ({exc})"]
     schema = _schema()
@@ -233,7 +234,7 @@ def schema_errors(xml: bytes) -> list[str]:
 
 def read_bestand(xml: bytes) -> BestandRecord:
     """The fields of a valid bestand sidecar that ``verify`` compares with the file."""
-    el = _child(etree.fromstring(xml, _parser()), "bestand")
+    el = _child(etree.fromstring(xml, safe_parser()), "bestand")
     checksum = _child(el, "checksum")
     return BestandRecord(
         naam=_value(el, "naam"),
@@ -250,7 +251,7 @@ def read_bestand(xml: bytes) -> BestandRecord:
 
 def read_informatieobject(xml: bytes) -> InformatieobjectRecord:
     """The fields of a valid informatieobject sidecar that ``verify`` compares."""
-    el = _child(etree.fromstring(xml, _parser()), "informatieobject")
+    el = _child(etree.fromstring(xml, safe_parser()), "informatieobject")
     created = _values(el, "event[m:eventType/m:begripLabel='Creatie']/m:eventTijd")
     results = _values(el, "event/m:eventResultaat")
     digests = [m.group(1) for r in results if (m := _PREVIOUS.search(r))]
@@ -341,20 +342,9 @@ def _termijn(parent: etree._Element, tag: str, termijn: Termijn) -> None:
         _text(el, "termijnEinddatum", termijn.einde.isoformat())
 
 
-def _serialize(root: etree._Element) -> bytes:
-    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return data
-
-
-def _parser() -> etree.XMLParser:
-    # Sidecars are data from disk: no DTDs, no entities, no network.
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-
-
 @cache
 def _schema() -> etree.XMLSchema:
-    data = resources.files("dtz_letters").joinpath("schemas", SCHEMA_FILE).read_bytes()
-    return etree.XMLSchema(etree.fromstring(data, _parser()))
+    return etree.XMLSchema(etree.fromstring(read_schema_file(SCHEMA_FILE), safe_parser()))
 
 
 def _child(el: etree._Element, tag: str) -> etree._Element:

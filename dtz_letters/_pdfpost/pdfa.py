@@ -25,6 +25,7 @@ from pathlib import Path
 import pikepdf
 from lxml import etree
 
+from .._xml import safe_parser
 from ..errors import ArchiveError
 from .pdf import problems_of_file, save_deterministic, stable_image_names, unembedded_fonts
 from .tagging import xmp_packet_for_pdfbox
@@ -79,13 +80,12 @@ def _no_interpolation(doc: pikepdf.Pdf) -> None:
 
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 def _xmp_problems(xmp: bytes) -> list[str]:
     """The XMP packet is XML that PDFBox-based tools read: namespaces per rdf:Description."""
     try:
-        tree = etree.fromstring(xmp, _XML_PARSER)
+        tree = etree.fromstring(xmp, safe_parser())
     except etree.XMLSyntaxError as exc:
         return [f"its XMP metadata is not well-formed XML ({exc})"]
     rdf = tree if tree.tag == f"{{{_RDF}}}RDF" else tree.find(f"{{{_RDF}}}RDF")

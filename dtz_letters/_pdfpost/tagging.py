@@ -31,6 +31,7 @@ from copy import deepcopy
 import pikepdf
 from lxml import etree
 
+from .._xml import safe_parser
 from .a11y import Instructions, mark_of, problems_of
 from .pdf import elements, kids_of, save_deterministic, stable_image_names
 
@@ -55,7 +56,6 @@ NS = {
 _XPACKET_BEGIN = b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
 _XPACKET_END = b'\n<?xpacket end="r"?>'
 #: XMP is data from a file: no DTDs, no entities, no network.
-_XMP_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 #: PDF/A-2 only knows the schemas of XMP itself; pdfuaid has to be described in the file.
 _PDFUA_SCHEMA = f"""\
 <rdf:Description xmlns:rdf="{RDF}" rdf:about=""
@@ -440,7 +440,7 @@ def _write_xmp(doc: pikepdf.Pdf, *, claim_ua: bool) -> None:
     """Write the XMP metadata: what WeasyPrint wrote (if anything), the title, PDF/UA-1."""
     metadata = doc.Root.get("/Metadata")
     if isinstance(metadata, pikepdf.Stream):
-        tree = etree.fromstring(metadata.read_bytes(), etree.XMLParser(remove_blank_text=False))
+        tree = etree.fromstring(metadata.read_bytes(), safe_parser())
     else:
         tree = etree.fromstring(f'<x:xmpmeta xmlns:x="{NS["x"]}"/>'.encode())
     rdf = tree.find(f"{{{RDF}}}RDF")
@@ -466,7 +466,7 @@ def _write_xmp(doc: pikepdf.Pdf, *, claim_ua: bool) -> None:
 
 def xmp_packet_for_pdfbox(xmp: bytes) -> bytes:
     """An XMP packet (as found in a PDF) with its namespaces declared per rdf:Description."""
-    tree = etree.fromstring(xmp, _XMP_PARSER)
+    tree = etree.fromstring(xmp, safe_parser())
     body: bytes = etree.tostring(_namespaces_per_description(tree), encoding="utf-8")
     return _XPACKET_BEGIN + body + _XPACKET_END
 

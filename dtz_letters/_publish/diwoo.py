@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from .._xml import serialize
 from .schema import DIWOO, label_of
 from .settings import Term
 
@@ -100,11 +101,6 @@ def document_element(doc: WooDocument) -> etree._Element:
 def document_xml(doc: WooDocument) -> bytes:
     """The ``<name>.diwoo.xml`` file of a published letter: one ``diwoo:Document``."""
     return serialize(document_element(doc))
-
-
-def serialize(root: etree._Element) -> bytes:
-    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return data
 
 
 def _q(tag: str) -> str:

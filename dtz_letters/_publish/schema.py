@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from lxml import etree
 
+from .._xml import read_schema_file, safe_parser
 from ..errors import PublishError
 
 DIWOO = "https://standaarden.overheid.nl/diwoo/metadata/"
@@ -35,21 +35,6 @@ CATALOG_FILE = "diwoo-catalog.xml"
 _PACKAGED = (SCHEMA_FILE, LISTS_FILE, "MDTO-XML1.0.1.xsd")
 #: The base URL the packaged schemas are parsed under: relative references resolve below it.
 BASE_URL = "dtz-letters:///schemas/"
-
-
-def read_schema_file(name: str) -> bytes:
-    """The bytes of a file shipped in ``dtz_letters/schemas/``."""
-    return resources.files("dtz_letters").joinpath("schemas", name).read_bytes()
-
-
-def safe_parser(*, remove_blank_text: bool = False) -> etree.XMLParser:
-    """A parser for XML that is data: no DTD, no entities, no network."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        remove_blank_text=remove_blank_text,
-    )
 
 
 @cache

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from .._xml import safe_parser, serialize
 from ..errors import display_path
-from .diwoo import serialize
-from .schema import DIWOO, safe_parser
+from .schema import DIWOO
 from .validate import SITEMAP, document_problems
 
 SITEMAP_FILE = "sitemap.xml"

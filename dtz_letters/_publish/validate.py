@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from .schema import DIWOO, diwoo_schema, safe_parser, value_list_problems
+from .._xml import safe_parser
+from .schema import DIWOO, diwoo_schema, value_list_problems
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 MAX_URLS = 50_000
