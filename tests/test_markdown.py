@@ -643,7 +643,8 @@ def test_what_cannot_be_drawn_is_refused_with_its_line() -> None:
 def test_what_markdown_does_not_know_prints_as_written() -> None:
     blocks = parse_markdown(
         "<b>vet</b> ~~doorgehaald~~ [bijlage](bijlage.pdf) <ftp://x.nl> [a][onbekend] "
-        "\\[^1] `code` &#12; &bogus;"
+        "\\[^1] `code` &#12; &bogus;",
+        outline=Outline(2),
     )
     assert blocks == (
         Paragraph(

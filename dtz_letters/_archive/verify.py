@@ -398,6 +398,7 @@ def _check_content(
     sidecar = root / folder / sidecar_name(name)
     if not path.is_file():
         return  # reported with the register rows
+    puid, _label = identify(path)  # once: for the sidecar, and for a PDF whatever it says
     if not sidecar.is_file():
         problem(rel, "the file has no bestand sidecar.")
     elif not schema_errors(sidecar.read_bytes()):
@@ -432,11 +433,9 @@ def _check_content(
                 f"the register gives the archiving time {row.archived_at}, the sidecar's "
                 f"checksum date is {record.checksum_datum}.",
             )
-        puid, _label = identify(path)
         if puid != record.puid:
             problem(rel, f"siegfried identifies {puid}, the sidecar records {record.puid}.")
     if kind == KIND_PDF:
-        puid, _label = identify(path)  # again: the sidecar may be missing or broken
         if puid != PUID_PDFA_2A:
             problem(rel, f"siegfried identifies {puid}, not {PUID_PDFA_2A} (PDF/A-2a).")
         for issue in pdfa_problems(path):

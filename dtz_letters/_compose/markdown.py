@@ -171,16 +171,12 @@ def unescape(text: str) -> str:
 # --------------------------------------------------------------------------- blocks
 
 
-def parse_markdown(
-    source: str, *, heading_offset: int = 2, outline: Outline | None = None
-) -> tuple[Block, ...]:
+def parse_markdown(source: str, *, outline: Outline) -> tuple[Block, ...]:
     """Parse a body text into blocks; raise :class:`MarkdownError` for refused constructs.
 
     Heading levels come from ``outline``, which a section shares between its passages (see
-    :class:`.document.Outline`); without one, the text's first heading level becomes
-    ``heading_offset + 1``.
+    :class:`.document.Outline`).
     """
-    outline = outline or Outline(heading_offset)
     # The copies of a letter share most of their texts: each text is parsed once per
     # process (for each place in an outline it can start from), its blocks reused.
     key = (source, outline.state)

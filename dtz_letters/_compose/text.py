@@ -291,7 +291,7 @@ class Body:
         self.tally = Tally()
         self.refused: list[Problem] = []
 
-    def __call__(self, text: str, loc: Loc, outline: Outline | None = None) -> tuple[Block, ...]:
+    def __call__(self, text: str, loc: Loc, outline: Outline) -> tuple[Block, ...]:
         """``text`` (the Markdown at ``loc``) parsed into blocks, its headings placed in the
         section's ``outline``; a budget it takes the copy over is a located
         :class:`LetterError`; a refused construct is added to ``refused``, located."""
