@@ -17,45 +17,11 @@ import importlib
 import importlib.util
 import os
 import re
-import subprocess
 import sys
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
-
-
-@cache
-def _ldconfig_cache() -> str:
-    """The output of ``ldconfig -p`` (empty when it cannot be had)."""
-    for ldconfig in ("/sbin/ldconfig", "/usr/sbin/ldconfig", "ldconfig"):
-        try:
-            return subprocess.run(
-                [ldconfig, "-p"],
-                capture_output=True,
-                text=True,
-                env={**os.environ, "LC_ALL": "C", "LANG": "C"},
-                check=True,
-            ).stdout
-        except (OSError, subprocess.CalledProcessError):
-            continue
-    return ""
-
-
-def _abi() -> str:
-    """The ABI tag ldconfig shows for this interpreter's libraries, as ctypes.util has it."""
-    machine = os.uname().machine + "-" + ("64" if sys.maxsize > 2**32 else "32")
-    tags = {
-        "x86_64-64": "libc6,x86-64",
-        "ppc64-64": "libc6,64bit",
-        "sparc64-64": "libc6,64bit",
-        "s390x-64": "libc6,64bit",
-        "ia64-64": "libc6,IA-64",
-        "aarch64-64": "libc6,AArch64",
-    }
-    return tags.get(machine, "libc6")
-
 
 #: The dynamic loader's cache of the system's libraries (Linux).
 LD_SO_CACHE = Path("/etc/ld.so.cache")
@@ -77,10 +43,13 @@ def library_files(names: tuple[str, ...]) -> list[Path]:
 
 
 def find_in_cache(name: str) -> str | None:
-    """The soname of library ``name`` from the ldconfig cache, the way ctypes.util finds it."""
-    pattern = rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\({re.escape(_abi())}"
-    match = re.search(pattern, _ldconfig_cache())
-    return match.group(1) if match else None
+    """The soname of library ``name`` from the loader's cache, as ctypes.util finds it (a
+    soname only: the loader picks the file of this process's architecture)."""
+    names = [f.name for f in library_files((name,))]
+    # ldconfig lists a versioned soname before the bare development link, as ctypes takes.
+    versioned = [n for n in names if n != f"lib{name}.so"]
+    found = versioned or names
+    return found[0] if found else None
 
 
 @contextmanager
@@ -91,7 +60,7 @@ def quick_library_lookup() -> Iterator[None]:
     """
     import ctypes.util
 
-    if not sys.platform.startswith("linux") or not _ldconfig_cache():
+    if not sys.platform.startswith("linux") or not LD_SO_CACHE.is_file():
         yield
         return
     original = ctypes.util.find_library
