@@ -335,3 +335,18 @@ def test_values_put_in_go_through_the_control_character_rule(workspace: Path) ->
     letter = expand_letter(load_letter(path), profile)
     assert letter.onderwerp == "A Coevor\nden"
     assert letter.secties[0].tekst == "B Coevor\\\nden"  # a hard line break in Markdown
+
+
+def test_a_brace_made_by_an_escape_is_located_at_its_own_value(workspace: Path) -> None:
+    """Found in review: "\\x7b{" in a double-quoted value makes a "{{" the file does not
+    hold, and the search for it in the file landed on the next field's line."""
+    path = write(
+        workspace,
+        'onderwerp: "ok \\x7b{ fout }}"\n'
+        "datum: 2025-03-20\n"
+        "gemeenten: [coevorden]\n"
+        'aan: "Aan {{ gemeente.naam }}"\n'
+        "secties:\n  - tekst: Een alinea.\n",
+    )
+    (problem,) = problems_of(path)
+    assert problem.startswith("1:12: onderwerp: "), problem

@@ -393,8 +393,11 @@ class _Locator:
             return line, col
         text, starts = source
         offset = starts[line - 1] + col - 1
+        escapes = smap.styles.get(loc) == '"'  # "\x7b{" makes a "{{" the file does not hold
         for n, match in enumerate(_OPENER.finditer(text, offset)):
             if n == nth:
+                if escapes and "\\" in text[offset : match.start()]:
+                    return line, col  # the file's openers and the text's may differ: the value
                 row = bisect.bisect_right(starts, match.start())
                 return row, match.start() - starts[row - 1] + 1
         return line, col
