@@ -62,6 +62,8 @@ NOT_TEXT = frozenset({"bestand", "status", "gemeenten", "alleen", "behalve", "on
 MAX_PROBLEMS_PER_TEXT = 10
 
 _OPENER = re.compile(r"\{[{%#]")
+#: A YAML escape by number ("\x7b", "\u007B"): it can make a brace the file does not hold.
+_HEX_ESCAPE = re.compile(r"\\[xuU]")
 _REFERENCE = re.compile(r"\{\{ *([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*) *\}\}")
 _CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
 _WHAT = {
@@ -396,7 +398,7 @@ class _Locator:
         escapes = smap.styles.get(loc) == '"'  # "\x7b{" makes a "{{" the file does not hold
         for n, match in enumerate(_OPENER.finditer(text, offset)):
             if n == nth:
-                if escapes and "\\" in text[offset : match.start()]:
+                if escapes and _HEX_ESCAPE.search(text, offset, match.start()):
                     return line, col  # the file's openers and the text's may differ: the value
                 row = bisect.bisect_right(starts, match.start())
                 return row, match.start() - starts[row - 1] + 1
