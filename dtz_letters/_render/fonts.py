@@ -30,35 +30,36 @@ def font_warning(brief: Brief, style: HouseStyle) -> str | None:
     an empty box: the renderer never lets a system font into the PDF (it would not be the
     house style, nor the same on another machine).
     """
-    if brief.lettertype != HOUSE_FONT:
-        return None
-    fonts = style.fonts
-    text = _letter_text(brief)
-    house = _codepoints(fonts / HOUSE_FONT_FILE)
-    lacking = sorted({c for c in text if ord(c) not in house and not c.isspace()})
-    if not lacking:
-        return None
-    fallback_file = fonts / FALLBACK_FONT_FILE
-    fallback = _codepoints(fallback_file) if fallback_file.is_file() else frozenset()
-    in_fallback = [c for c in lacking if ord(c) in fallback]
-    in_none = [c for c in lacking if ord(c) not in fallback]
+    in_fallback, in_none = _lacking(brief, style)
     parts = []
     if in_fallback:
         parts.append(f"{_chars(in_fallback)} printed in the fallback font {FALLBACK_FONT}")
     if in_none:
         parts.append(f"{_chars(in_none)} in no shipped font, printed as an empty box")
+    if not parts:
+        return None
     return f"characters the house font {HOUSE_FONT} lacks: {'; '.join(parts)}."
 
 
 def needs_fallback(brief: Brief, style: HouseStyle) -> bool:
     """Whether the letter has characters the house font lacks and the fallback font has."""
-    fonts = style.fonts
-    fallback_file = fonts / FALLBACK_FONT_FILE
-    if brief.lettertype != HOUSE_FONT or not fallback_file.is_file():
-        return False
-    house = _codepoints(fonts / HOUSE_FONT_FILE)
-    fallback = _codepoints(fallback_file)
-    return any(ord(c) not in house and ord(c) in fallback for c in set(_letter_text(brief)))
+    return bool(_lacking(brief, style)[0])
+
+
+def _lacking(brief: Brief, style: HouseStyle) -> tuple[list[str], list[str]]:
+    """The characters of the letter the house font lacks: those the shipped fallback font
+    has, and those no shipped font has (none when the letter is not set in the house font)."""
+    if brief.lettertype != HOUSE_FONT:
+        return [], []
+    house = _codepoints(style.fonts / HOUSE_FONT_FILE)
+    lacking = sorted({c for c in _letter_text(brief) if ord(c) not in house and not c.isspace()})
+    if not lacking:
+        return [], []
+    fallback_file = style.fonts / FALLBACK_FONT_FILE
+    fallback = _codepoints(fallback_file) if fallback_file.is_file() else frozenset()
+    return [c for c in lacking if ord(c) in fallback], [
+        c for c in lacking if ord(c) not in fallback
+    ]
 
 
 def _letter_text(brief: Brief) -> str:
