@@ -83,6 +83,20 @@ def base_url(slug: str) -> str:
 def fill_in(root: Path, slugs: tuple[str, ...] = tuple(GEMEENTEN)) -> None:
     """Fill in what the example letter and the profiles of ``slugs`` lack, with fictitious
     values, in the test's own copy of the workspace."""
+    fill_in_profiles(root, slugs)
+    letter = root / "letters" / EXAMPLE
+    text, n = re.subn(
+        r"^datum:\n  onbekend: .*\n",
+        f"datum: {DATE}\n",
+        letter.read_text(encoding="utf-8"),
+        flags=re.M,
+    )
+    assert n == 1
+    letter.write_text(text, encoding="utf-8")
+
+
+def fill_in_profiles(root: Path, slugs: tuple[str, ...]) -> None:
+    """Fill in the publication facts and signatories the profiles of ``slugs`` lack."""
     for slug in slugs:
         profile = root / "templates" / slug / "profile.yaml"
         text, n = re.subn(
@@ -94,15 +108,6 @@ def fill_in(root: Path, slugs: tuple[str, ...] = tuple(GEMEENTEN)) -> None:
         assert n == 1
         text = re.sub(r"naam:\n\s+onbekend: .*\n", "naam: A. Test (fictief)\n", text)
         profile.write_text(text, encoding="utf-8")
-    letter = root / "letters" / EXAMPLE
-    text, n = re.subn(
-        r"^datum:\n  onbekend: .*\n",
-        f"datum: {DATE}\n",
-        letter.read_text(encoding="utf-8"),
-        flags=re.M,
-    )
-    assert n == 1
-    letter.write_text(text, encoding="utf-8")
 
 
 def new_workspace(root: Path) -> Path:
@@ -795,17 +800,7 @@ def test_an_attachment_has_the_same_number_in_the_archive_and_the_publication(
     from tests.test_archive import make_workspace
 
     root = make_workspace(tmp_path / "ws")
-    fill_in_publication = root / "templates" / "coevorden" / "profile.yaml"
-    text, n = re.subn(
-        r"^  basis_url:\n    onbekend: .*\n",
-        f"  basis_url: {base_url('coevorden')}\n",
-        fill_in_publication.read_text(encoding="utf-8"),
-        flags=re.M,
-    )
-    assert n == 1
-    fill_in_publication.write_text(
-        re.sub(r"naam:\n\s+onbekend: .*\n", "naam: A. Test (fictief)\n", text), encoding="utf-8"
-    )
+    fill_in_profiles(root, ("coevorden",))
     (root / "letters" / "b.txt").write_bytes(b"de tweede bijlage")
     letter = root / "letters" / "twee.yaml"
     letter.write_text(
