@@ -72,6 +72,15 @@ class PublishError(DtzLettersError):
     """A letter cannot be published under the Woo (settings, metadata, the PDF)."""
 
 
+class FactsNotKnownYet(DtzLettersError):
+    """Facts a step needs from a profile or letter are not (all) known yet: not an error in
+    the letter. ``reasons``: one located line per missing fact."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__("\n".join(reasons))
+
+
 def display_path(path: Path) -> str:
     """A path as users see it in messages: relative to the working directory when inside it."""
     try:

@@ -17,7 +17,7 @@ from .._compose.brief import Brief
 from .._input.load import LetterFile, ProfileFile
 from .._input.models import Beperking, BriefArchief, Informatiecategorie, Onbekend
 from .._input.safe_yaml import Loc, SourceMap, format_loc
-from ..errors import ArchiveError, Problem, display_path
+from ..errors import ArchiveError, FactsNotKnownYet, Problem, display_path
 from .mdto import LIST_BEPERKING
 
 #: The use restrictions a profile may choose from when it names none of its own (README).
@@ -34,12 +34,8 @@ DEFAULT_BEPERKINGEN = (
 TOOI_URI = "https://identifier.overheid.nl/tooi/id/gemeente/{code}"
 
 
-class UnknownSettingsError(ArchiveError):
+class UnknownSettingsError(ArchiveError, FactsNotKnownYet):
     """The letter's archive settings are not (all) known yet: not an error in the letter."""
-
-    def __init__(self, reasons: list[str]) -> None:
-        self.reasons = reasons
-        super().__init__("\n".join(reasons))
 
 
 @dataclass(frozen=True)

@@ -17,19 +17,15 @@ from .._archive.policy import TOOI_URI
 from .._input.load import ProfileFile
 from .._input.models import Onbekend
 from .._input.safe_yaml import Loc
-from ..errors import PublishError, display_path
+from ..errors import FactsNotKnownYet, PublishError, display_path
 from .schema import value_lists
 
 GEMEENTELIJST = "gemeentelijst"
 CATEGORIELIJST = "informatiecategorielijst"
 
 
-class UnknownPublicationError(PublishError):
+class UnknownPublicationError(PublishError, FactsNotKnownYet):
     """The profile's publication facts are not (all) known yet: not an error in the letter."""
-
-    def __init__(self, reasons: list[str]) -> None:
-        self.reasons = reasons
-        super().__init__("\n".join(reasons))
 
 
 @dataclass(frozen=True)
