@@ -11,13 +11,13 @@ setting still unknown (``{onbekend: ...}``, or absent) is an :class:`UnknownSett
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .._compose.brief import Brief
 from .._input.load import LetterFile, ProfileFile
 from .._input.models import Beperking, BriefArchief, Informatiecategorie, Onbekend
 from .._input.safe_yaml import Loc, SourceMap, format_loc
-from ..errors import ArchiveError, FactsNotKnownYet, Problem, display_path
+from ..errors import ArchiveError, FactsNotKnownYet, display_path
 from .mdto import LIST_BEPERKING
 
 #: The use restrictions a profile may choose from when it names none of its own (README).
@@ -319,5 +319,5 @@ class _Resolver:
 
 def _at(source: SourceMap, loc: Loc, message: str, *, field: Loc | None = None) -> str:
     """``message`` located at ``loc`` (its key), about ``field`` (default: ``loc``)."""
-    line, column = source.position(loc, key=True)
-    return str(Problem(source.file, line, column, format_loc(field or loc), message))
+    problem = source.problem(loc, message, key=True)
+    return str(problem if field is None else replace(problem, field=format_loc(field)))
