@@ -131,14 +131,38 @@ def squash(text: str) -> str:
     the characters that draw nothing (format characters such as joiners and direction marks,
     soft hyphens)."""
     text = unicodedata.normalize("NFKC", text)
-    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+    return "".join(c for c in text if not c.isspace() and not invisible(c))
+
+
+#: Unicode's default-ignorable code points beyond the format characters (variation
+#: selectors, fillers, invisible marks): they draw nothing, and extractors drop them.
+IGNORABLE = (
+    (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xE0100, 0xE01EF),
+)  # fmt: skip
+
+
+def invisible(c: str) -> bool:
+    return unicodedata.category(c) == "Cf" or any(lo <= ord(c) <= hi for lo, hi in IGNORABLE)
+
+
+def _needs_no_square(c: str, glyphs: frozenset[int]) -> bool:
+    """Whether the PDF prints ``c`` as itself: a font has it, or it draws nothing anyway
+    (spaces, invisible characters)."""
+    return ord(c) in glyphs or c.isspace() or invisible(c)
+
+
+#: What the PDF prints for a character no shipped font has (README).
+NO_GLYPH = "\u25a1"
 
 
 @cache
 def shipped_glyphs() -> frozenset[int]:
-    """The characters of the shipped fonts (house font and, once there, the fallback)."""
+    """The characters of the house font and the shipped fallback font (README: a character
+    in neither prints as a white square)."""
     covered: set[int] = set()
-    for font_file in (REPO / "templates" / "fonts").glob("*.ttf"):
+    for name in ("OpenSans-Regular.ttf", "DejaVuSans.ttf"):
+        font_file = REPO / "templates" / "fonts" / name
         with TTFont(font_file, lazy=True) as font:
             covered.update(font.getBestCmap())
     return frozenset(covered)
@@ -184,17 +208,17 @@ def test_any_text_gives_a_clear_error_or_valid_files_with_that_text(
     pdf_file.write_bytes(pdf_data)
     check = subprocess.run(["qpdf", "--check", str(pdf_file)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
-    # A character no shipped font has is printed as an empty box (with a warning): a text
-    # extractor may or may not give it back, so such characters are left out on both sides.
+    # A character no shipped font has is printed as a white square (with a warning), which
+    # the text extractor reads as one.
     glyphs = shipped_glyphs()
 
     def drawn(text: str) -> str:
-        # Characters without a glyph go before the compatibility form is taken: U+1D644 (a
-        # mathematical italic e) is a box in the PDF, though its compatibility form "e" is a
-        # character the fonts have.
-        return squash("".join(c for c in text if ord(c) in glyphs or c.isspace()))
+        # Characters without a glyph become the square before the compatibility form is
+        # taken: U+1D644 (a mathematical italic e) is a square in the PDF, though its
+        # compatibility form "e" is a character the fonts have.
+        return squash("".join(c if _needs_no_square(c, glyphs) else NO_GLYPH for c in text))
 
-    pdf_text = drawn("".join(pdf_pages(pdf_data)).replace("\ufffe", "-"))
+    pdf_text = squash("".join(pdf_pages(pdf_data)).replace("\ufffe", "-"))
     # Right-to-left text comes back in visual order, which the bidi algorithm decides for the
     # whole line: one right-to-left character can set the direction of a line that also holds
     # other fields (the reference block joins contact fields on one line), reordering their

@@ -363,7 +363,7 @@ def test_characters_outside_the_house_font_never_bring_in_a_system_font(
     assert font_warning(brief, style) == (
         "characters the house font Open Sans lacks: '→' (U+2192), '☃' (U+2603) printed in the "
         "fallback font DejaVu Sans; 'ℊ' (U+210A), '中' (U+4E2D) in no shipped font, printed as "
-        "an empty box."
+        "a white square \u25a1."
     )
     shipped = {
         name: TTFont(style.fonts / name)["name"].getDebugName(1)
@@ -377,9 +377,10 @@ def test_characters_outside_the_house_font_never_bring_in_a_system_font(
             assert program is not None, f"{font.BaseFont} is not embedded"
             families.add(TTFont(io.BytesIO(program.read_bytes()))["name"].getDebugName(1))
     # Only the shipped fonts are embedded: the fallback for the arrow and the snowman, and no
-    # system font for the two characters no shipped font has (they print as empty boxes).
+    # system font for the two characters no shipped font has (they print as white squares,
+    # which a text extractor reads as such).
     assert families == set(shipped.values()) == {"Open Sans", "DejaVu Sans"}
-    assert "Van A → B, met ☃" in page_texts(pdf)[0]
+    assert "Van A → B, met ☃, \u25a1 en \u25a1." in page_texts(pdf)[0]
 
 
 def test_text_in_the_house_font_has_no_font_warning(example: tuple[Brief, HouseStyle]) -> None:
@@ -566,3 +567,22 @@ def test_the_logo_is_encoded_once_and_every_letter_comes_out_the_same(workspace:
         # The reference block's one header cell (Datum), then the two of the data table.
         ids = sorted(str(e.ID) for e in struct_elements(pdf) if "/ID" in e)
         assert ids == ["t1-0-0", "t2-0-0", "t2-0-1"]
+
+
+def test_a_mark_no_font_has_does_not_garble_the_text_around_it(workspace: Path) -> None:
+    """Found by the fuzz test: a combining mark no shipped font has (U+1CE2) was drawn as an
+    empty glyph without text of its own, and extraction read "0à᳢" as "0¢à᳢" and "x᳢" as
+    "xà᳢". It prints as a white square now, read as one."""
+    brief, style = brief_for(
+        workspace,
+        """
+        onderwerp: Tekens
+        datum: 2025-03-20
+        secties:
+          - tekst: "0\\xe0\\u1ce2 en x\\u1ce2 en a\\u1ce2b, met\\u200d joiner."
+        """,
+    )
+    text = page_texts(render_pdf(brief, style))[0]
+    # The joiner (a format character) draws nothing and gets no square.
+    assert "0à\u25a1 en x\u25a1 en a\u25a1b, met joiner." in text
+    assert text.count("\u25a1") == 3

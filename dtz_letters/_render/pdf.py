@@ -44,7 +44,7 @@ from .._input.workspace import HouseStyle
 from .._pdfpost.images import KeptImage, keep, put_back, stand_in
 from .._pdfpost.tagging import make_accessible
 from ..errors import AssetError, RenderError, display_path
-from .fonts import font_warning
+from .fonts import font_warning, without_glyph
 from .html import logo_path, logo_url, render_html
 
 #: The base stylesheet, and the optional stylesheet of a municipality read after it.
@@ -91,6 +91,9 @@ def render_pdf(
     the PDF fails the accessibility check).
     """
     html = render_html(brief, style)
+    missing = without_glyph(brief, style)
+    if missing:
+        html = html.translate(missing)
     stylesheets = _stylesheets(style, _stamp(style))
     # The logo as WeasyPrint embedded it in an earlier letter, or None (the archive's PDF/A
     # is always made the plain way: its bytes stay as they were).
